@@ -1,0 +1,204 @@
+"""The service app factory: what every sandbox service has in common.
+
+Storage and schema, the outbox and its relay, the correlation-id middleware, ``GET /sandbox/health``
+and the ``service.started`` event. A service adds its own routers and tables and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from . import __version__
+from .correlation import CorrelationMiddleware
+from .events.catalog import EventData
+from .events.models.common import PingReceived, ServiceStarted
+from .events.outbox import Outbox, outbox_table
+from .events.relay import OutboxRelay
+from .services import ServiceInfo, resolve_service
+from .settings import Settings, get_settings
+from .storage import Database, service_database_url
+
+log = logging.getLogger("govbr_sandbox.app")
+
+
+class Transaction:
+    """A unit of work: the session for state changes and ``emit`` for the events that describe them."""
+
+    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+        self.session = session
+        self._outbox = outbox
+        self.emitted: list[str] = []
+
+    def emit(self, data: EventData, *, key: str, subject: str | None = None, ente: str | None = None) -> str:
+        event_id = self._outbox.emit(self.session, data, key=key, subject=subject, ente=ente)
+        self.emitted.append(event_id)
+        return event_id
+
+
+@dataclass
+class ServiceRuntime:
+    service: ServiceInfo
+    settings: Settings
+    db: Database
+    outbox: Outbox
+    relay: OutboxRelay
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.port_of(self.service.name)}"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """State change and events commit together; the relay is woken once they are durable."""
+        async with self.db.sessionmaker() as session, session.begin():
+            tx = Transaction(session, self.outbox)
+            yield tx
+        if tx.emitted:
+            self.relay.wake()
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+Hook = Callable[[ServiceRuntime], Awaitable[None]]
+
+
+def create_service_app(
+    service_name: str,
+    *,
+    metadata: MetaData,
+    settings: Settings | None = None,
+    description: str = "",
+    routers: list[APIRouter] | None = None,
+    on_startup: Hook | None = None,
+) -> FastAPI:
+    service = resolve_service(service_name)
+    settings = settings or get_settings()
+    table = _outbox_in(metadata, service.name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(service_database_url(settings, service.name))
+        await db.create_schema(metadata)
+        relay = OutboxRelay(
+            db,
+            table,
+            settings.bootstrap_servers,
+            mode=settings.event_mode,
+            partitions=settings.topic_partitions,
+            batch_size=settings.relay_batch_size,
+            client_id=f"govbr-sandbox-{service.name}",
+        )
+        runtime = ServiceRuntime(
+            service, settings, db, Outbox(service.name, table, settings.topic_namespace), relay
+        )
+        app.state.runtime = runtime
+        relay.start()
+        async with runtime.transaction() as tx:
+            tx.emit(
+                ServiceStarted(
+                    service=service.package,
+                    version=__version__,
+                    url=runtime.url,
+                    pid=os.getpid(),
+                    database_backend=db.backend,
+                    kafka_bootstrap_servers=settings.bootstrap_servers,
+                    event_mode=settings.event_mode,
+                ),
+                key=service.name,
+                subject=service.package,
+            )
+        if on_startup:
+            await on_startup(runtime)
+        log.info("%s ready at %s (database: %s)", service.package, runtime.url, db.backend)
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await db.dispose()
+
+    app = FastAPI(
+        title=f"govbr-sandbox · {service.title}",
+        version=__version__,
+        description=description,
+        lifespan=lifespan,
+    )
+    app.add_middleware(CorrelationMiddleware)
+    app.include_router(_sandbox_router(service))
+    for router in routers or []:
+        app.include_router(router)
+    return app
+
+
+def _outbox_in(metadata: MetaData, service: str) -> Table:
+    existing = metadata.tables.get(f"{service}_outbox")
+    return existing if existing is not None else outbox_table(metadata, service)
+
+
+def _sandbox_router(service: ServiceInfo) -> APIRouter:
+    router = APIRouter(prefix="/sandbox", tags=["sandbox"])
+
+    @router.post(
+        "/ping", status_code=202, summary="Publica um evento de teste (confira seu consumidor Kafka)"
+    )
+    async def ping(
+        request: Request,
+        ente: str | None = Query(
+            None, pattern=r"^\d{7}$", description="Código IBGE: publica no tópico do ente."
+        ),
+        message: str = Query("ping", max_length=200),
+    ) -> dict:
+        runtime = runtime_of(request)
+        async with runtime.transaction() as tx:
+            event_id = tx.emit(
+                PingReceived(message=message, ente=ente), key="ping", subject="ping", ente=ente
+            )
+        topic = runtime.outbox.topic(ente)
+        return {"id": event_id, "type": f"br.gov.sandbox.{service.name}.ping.received", "topic": topic}
+
+    @router.get("/health", summary="Saúde do serviço: banco de dados e broker alcançáveis")
+    async def health(request: Request) -> JSONResponse:
+        runtime = runtime_of(request)
+        checks: dict[str, dict] = {}
+        reasons: list[str] = []
+        try:
+            await runtime.db.ping()
+            checks["database"] = {"status": "ok", "backend": runtime.db.backend}
+        except Exception as exc:
+            checks["database"] = {
+                "status": "unreachable",
+                "backend": runtime.db.backend,
+                "error": type(exc).__name__,
+            }
+            reasons.append(f"banco de dados inacessível ({type(exc).__name__})")
+        relay = runtime.relay.status
+        checks["broker"] = {"status": relay.broker, "bootstrap_servers": runtime.settings.bootstrap_servers}
+        if relay.broker != "ok":
+            checks["broker"]["error"] = relay.error
+            reasons.append(f"broker Kafka {relay.broker} ({relay.error or 'conectando'})")
+        try:
+            pending = await runtime.relay.pending()
+        except Exception:
+            pending = None
+        ok = not reasons
+        body = {
+            "status": "ok" if ok else "degraded",
+            "service": service.package,
+            "checks": checks,
+            "outbox": {"pending": pending, "delivered_since_start": relay.delivered},
+        }
+        if not ok:
+            body["reason"] = "; ".join(reasons)
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    return router

@@ -1,0 +1,144 @@
+"""The ``govbr-sandbox`` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
+
+from .errors import SandboxConfigError
+from .events.envelope import event_as_dict
+from .events.reader import EventReader, ReceivedEvent
+from .events.topics import topic_pattern
+from .info import sandbox_info
+from .services import SERVICES, resolve_service
+from .settings import Settings
+
+app = typer.Typer(
+    help="govbr-sandbox: Acesso GOV.BR, Assinatura GOV.BR e Tramita GOV.BR locais.", no_args_is_help=True
+)
+events_app = typer.Typer(help="Eventos CloudEvents publicados no Kafka.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        raise SandboxConfigError(f"SANDBOX_{field.upper()}", first["msg"]) from None
+
+
+@app.command()
+def up(
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Iniciar só estes serviços (repita a opção).")
+    ] = None,
+) -> None:
+    """Inicia o broker (se não houver Kafka externo) e os serviços, cada um em seu processo."""
+    from .supervisor import run_up
+
+    settings = load_settings()
+    services = [resolve_service(name) for name in only] if only else list(SERVICES.values())
+    raise typer.Exit(run_up(settings, services, console))
+
+
+@app.command(hidden=True)
+def serve(service: str) -> None:
+    """Executa um serviço neste processo (usado por `up`)."""
+    from .serve import serve as run
+
+    run(service, load_settings())
+
+
+@app.command()
+def info(as_json: Annotated[bool, typer.Option("--json", help="Saída JSON para automação.")] = False) -> None:
+    """URLs, Kafka, tópicos e credenciais padrão do sandbox."""
+    data = sandbox_info(load_settings())
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    console.print_json(data=data)
+
+
+@events_app.command("tail")
+def events_tail(
+    ente: Annotated[str | None, typer.Option(help="Código IBGE do ente (ou 'sandbox').")] = None,
+    service: Annotated[str | None, typer.Option(help="registry, login, assinatura ou tramita.")] = None,
+    type_prefix: Annotated[str | None, typer.Option("--type", help="Prefixo do tipo do evento.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Um CloudEvent JSON por linha.")] = False,
+    new: Annotated[bool, typer.Option("--new", help="Só eventos a partir de agora.")] = False,
+    count: Annotated[int | None, typer.Option(help="Sair depois de N eventos.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Sair depois de N segundos.")] = None,
+) -> None:
+    """Acompanha os eventos do Kafka e os mostra de forma legível."""
+    settings = load_settings()
+    svc = resolve_service(service).name if service else None
+    pattern = topic_pattern(settings.topic_namespace, ente, svc)
+    try:
+        asyncio.run(_tail(settings.bootstrap_servers, pattern, type_prefix, as_json, not new, count, timeout))
+    except KeyboardInterrupt:
+        pass
+
+
+async def _tail(bootstrap, pattern, type_prefix, as_json, from_beginning, count, timeout) -> None:
+    shown = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout if timeout else None
+    async with EventReader(bootstrap, pattern, from_beginning=from_beginning) as reader:
+        async for batch in reader.batches():
+            for item in sorted(batch, key=lambda r: (r.event.get_time() or datetime.min, r.offset)):
+                if type_prefix and not item.type.startswith(type_prefix):
+                    continue
+                if as_json:
+                    sys.stdout.write(json.dumps(event_as_dict(item.event), ensure_ascii=False) + "\n")
+                    sys.stdout.flush()
+                else:
+                    console.print(_readable(item), highlight=False, soft_wrap=True)
+                shown += 1
+                if count and shown >= count:
+                    return
+            if deadline and loop.time() > deadline:
+                return
+
+
+def _readable(item: ReceivedEvent) -> Text:
+    event = item.event
+    when = event.get_time()
+    stamp = when.astimezone().strftime("%H:%M:%S.%f")[:-3] if when else "--:--:--"
+    fields = ", ".join(f"{k}={v}" for k, v in list(item.data.items())[:6] if not isinstance(v, (dict, list)))
+    line = Text(f"{stamp} ")
+    line.append(event.get_type(), style="bold cyan")
+    line.append(f"  {event.get_subject() or '-'}", style="yellow")
+    line.append(f"  [{item.topic}]", style="dim")
+    if fields:
+        line.append(f"  {fields}")
+    return line
+
+
+def main() -> None:
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # we report broker state ourselves
+    try:
+        app()
+    except SandboxConfigError as exc:
+        err.print(f"[bold red]erro:[/] {exc.setting}: {exc.message}", highlight=False)
+        sys.exit(2)
+    except KeyError as exc:  # unknown service name
+        err.print(f"[bold red]erro:[/] {exc.args[0]}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

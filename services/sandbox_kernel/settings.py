@@ -1,0 +1,70 @@
+"""Every setting of the sandbox, read from the environment (prefix ``SANDBOX_``).
+
+The README has one table of these; keep the two in step. ``KAFKA_BOOTSTRAP_SERVERS`` is also read
+without the prefix, because that is the name every Kafka tool and compose file already uses.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SANDBOX_", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path(".sandbox"), description="Onde ficam bancos SQLite, PKI e arquivos gerados.")
+    database_url: str | None = Field(
+        None,
+        description="URL SQLAlchemy de um PostgreSQL (ex.: postgresql+asyncpg://postgres@127.0.0.1:5432/test). "
+        "Vazio: um arquivo SQLite por serviço no data dir.",
+    )
+    kafka_bootstrap_servers: str | None = Field(
+        None,
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "SANDBOX_KAFKA_BOOTSTRAP_SERVERS"),
+        description="Kafka externo. Vazio: o sandbox inicia o broker embutido (Tansu).",
+    )
+    broker_host: str = Field("127.0.0.1", description="Endereço do broker embutido.")
+    broker_port: int = Field(9092, description="Porta do broker embutido.")
+    event_mode: Literal["binary", "structured"] = Field(
+        "binary", description="Modo de conteúdo CloudEvents no Kafka: cabeçalhos ce_* ou JSON estruturado."
+    )
+    topic_namespace: str = Field(
+        "", description="Prefixo opcional dos tópicos (ex.: ci-42 → ci-42.govbr.<ibge>.<serviço>)."
+    )
+    topic_partitions: int = Field(1, ge=1, description="Partições de cada tópico criado sob demanda.")
+    host: str = Field("127.0.0.1", description="Endereço em que os serviços escutam.")
+    registry_port: int = Field(8080, description="Porta do registry (plano de controle).")
+    login_port: int = Field(8081, description="Porta do login_mock (Acesso GOV.BR).")
+    assinatura_port: int = Field(8082, description="Porta do assinatura_mock (ITI).")
+    tramita_port: int = Field(8083, description="Porta do tramita_mock (Tramita GOV.BR).")
+    relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Nível de log.")
+
+    @property
+    def embedded_broker(self) -> bool:
+        return not self.kafka_bootstrap_servers
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap_servers or f"{self.broker_host}:{self.broker_port}"
+
+    def port_of(self, service: str) -> int:
+        return getattr(self, f"{service}_port")
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as environment variables, to hand them to a child process."""
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
+        for name, value in self.model_dump(exclude={"kafka_bootstrap_servers"}).items():
+            if value is not None:
+                env[f"SANDBOX_{name.upper()}"] = str(value)
+        return env
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,116 @@
+"""Async SQLAlchemy storage: one SQLite file per service by default, PostgreSQL by setting.
+
+Each service owns its tables. With a shared PostgreSQL database the services keep apart by table
+name prefix (``login_outbox``, ``registry_entes`` ...), so one ``SANDBOX_DATABASE_URL`` serves all four.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from .errors import SandboxConfigError
+from .settings import Settings
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the URLs people paste (``postgres://``, ``postgresql://``) and pick the async driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise SandboxConfigError("SANDBOX_DATABASE_URL", f"URL inválida ({exc})") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif backend == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    else:
+        raise SandboxConfigError(
+            "SANDBOX_DATABASE_URL", f"banco {backend!r} não suportado; use postgresql ou sqlite"
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def ensure_data_dir(settings: Settings) -> Path:
+    path = settings.data_dir
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise SandboxConfigError(
+            "SANDBOX_DATA_DIR", f"não é possível escrever em {path} ({exc.strerror})"
+        ) from None
+    return path
+
+
+def service_database_url(settings: Settings, service: str) -> str:
+    if settings.database_url:
+        return normalize_database_url(settings.database_url)
+    data_dir = ensure_data_dir(settings)
+    return f"sqlite+aiosqlite:///{(data_dir / f'{service}.db').resolve()}"
+
+
+def backend_name(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+class Database:
+    """Engine + session factory for one service."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.backend = backend_name(url)
+        kwargs: dict = {}
+        if self.backend == "postgresql":
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.backend == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def create_schema(self, metadata: MetaData) -> None:
+        """Create missing tables; safe to run on every start."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all, checkfirst=True)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessionmaker() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets the relay read while a request writes; NORMAL sync is durable across process crashes.
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+async def check_database(url: str) -> None:
+    """Fail with one clear line when the configured database cannot be reached."""
+    db = Database(url)
+    try:
+        await db.ping()
+    except Exception as exc:  # any driver error means the same thing to the user
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SandboxConfigError("SANDBOX_DATABASE_URL", f"não foi possível conectar ({detail})") from None
+    finally:
+        await db.dispose()

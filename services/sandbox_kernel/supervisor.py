@@ -1,0 +1,251 @@
+"""``govbr-sandbox up``: the broker plus one process per service, their logs, and a clean stop.
+
+Restart policy: a service that dies is reported and restarted; more than ``MAX_RESTARTS`` deaths in
+``RESTART_WINDOW`` seconds stop the whole run with exit code 1 (something is wrong that a restart
+will not fix). The embedded broker is restarted the same way; the outboxes re-deliver what it lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .broker import EmbeddedBroker, require_free_port
+from .process import child_preexec
+from .services import ServiceInfo
+from .settings import Settings
+from .storage import check_database, service_database_url
+
+MAX_RESTARTS = 3
+RESTART_WINDOW = 60.0
+HEALTH_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+COLORS = {
+    "registry": "cyan",
+    "login": "green",
+    "assinatura": "magenta",
+    "tramita": "yellow",
+    "broker": "blue",
+}
+
+
+@dataclass
+class Child:
+    service: ServiceInfo
+    process: asyncio.subprocess.Process | None = None
+    deaths: deque = field(default_factory=lambda: deque(maxlen=MAX_RESTARTS + 1))
+    tail: deque = field(default_factory=lambda: deque(maxlen=20))
+    stopping: bool = False
+
+
+class Supervisor:
+    def __init__(self, settings: Settings, services: list[ServiceInfo], console: Console) -> None:
+        self.settings = settings
+        self.services = services
+        self.console = console
+        self.children = [Child(s) for s in services]
+        self.broker: EmbeddedBroker | None = None
+        self.stop_requested = asyncio.Event()
+        self.failure: str | None = None
+
+    # entry point ---------------------------------------------------------------------------------
+
+    async def run(self) -> int:
+        await self._preflight()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stop_requested.set)
+        try:
+            await self._start_broker()
+            for child in self.children:
+                await self._spawn(child)
+            health = await self._wait_healthy()
+            if self.failure is None:
+                self._print_table(health)
+                await self._watch()
+        finally:
+            await self._shutdown()
+        if self.failure:
+            self.console.print(f"[bold red]erro:[/] {self.failure}")
+            return 1
+        self.console.print("[bold]sandbox parado[/]: nenhum processo ficou para trás.")
+        return 0
+
+    # start ---------------------------------------------------------------------------------------
+
+    async def _preflight(self) -> None:
+        s = self.settings
+        for child in self.children:
+            await check_database(service_database_url(s, child.service.name))
+            require_free_port(
+                s.host, s.port_of(child.service.name), f"SANDBOX_{child.service.name.upper()}_PORT"
+            )
+
+    async def _start_broker(self) -> None:
+        if not self.settings.embedded_broker:
+            self._say("broker", f"usando Kafka externo em {self.settings.bootstrap_servers}")
+            return
+        self.broker = EmbeddedBroker(
+            self.settings.broker_host,
+            self.settings.broker_port,
+            log_path=self.settings.data_dir / "broker.log",
+        )
+        await self.broker.astart()
+        self._say("broker", f"broker embutido (Tansu, em memória) em {self.broker.bootstrap_servers}")
+
+    def _child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["KAFKA_BOOTSTRAP_SERVERS"] = self.settings.bootstrap_servers
+        env["SANDBOX_DATA_DIR"] = str(self.settings.data_dir.resolve())
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    async def _spawn(self, child: Child) -> None:
+        child.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "sandbox_kernel.cli",
+            "serve",
+            child.service.name,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            stdin=asyncio.subprocess.DEVNULL,
+            env=self._child_env(),
+            preexec_fn=child_preexec,
+            start_new_session=True,  # Ctrl-C reaches only us; we stop the children in order
+        )
+        asyncio.create_task(self._pump(child, child.process))
+
+    async def _pump(self, child: Child, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        async for raw in process.stdout:
+            line = raw.decode(errors="replace").rstrip()
+            child.tail.append(line)
+            self._say(child.service.name, line, label=child.service.package)
+
+    async def _wait_healthy(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            for child in self.children:
+                url = (
+                    f"http://{self.settings.host}:{self.settings.port_of(child.service.name)}/sandbox/health"
+                )
+                while True:
+                    if self.stop_requested.is_set():
+                        return result
+                    if child.process and child.process.returncode is not None:
+                        self.failure = (
+                            f"{child.service.package} terminou ao iniciar (código {child.process.returncode})"
+                        )
+                        return result
+                    with contextlib.suppress(httpx.HTTPError):
+                        response = await client.get(url)
+                        if response.status_code in (200, 503):
+                            body = response.json()
+                            result[child.service.name] = body.get("status", "?")
+                            if body.get("status") != "ok":
+                                result[child.service.name] += f": {body.get('reason', '')}"
+                            break
+                    if time.monotonic() > deadline:
+                        self.failure = (
+                            f"{child.service.package} não respondeu em {url} em {HEALTH_TIMEOUT:.0f}s"
+                        )
+                        return result
+                    await asyncio.sleep(0.2)
+        return result
+
+    def _print_table(self, health: dict[str, str]) -> None:
+        table = Table(title="govbr-sandbox no ar", title_justify="left")
+        table.add_column("serviço")
+        table.add_column("URL local")
+        table.add_column("substitui")
+        table.add_column("saúde")
+        for child in self.children:
+            s = child.service
+            url = f"http://{self.settings.host}:{self.settings.port_of(s.name)}"
+            status = health.get(s.name, "?")
+            style = "green" if status == "ok" else "yellow"
+            table.add_row(
+                s.package, url, "\n".join(s.replaces) or "(plano de controle)", Text(status, style=style)
+            )
+        kind = "embutido (Tansu)" if self.broker else "externo"
+        table.add_row("kafka", self.settings.bootstrap_servers, kind, Text("ok", style="green"))
+        self.console.print(table)
+        self.console.print("Eventos: [bold]govbr-sandbox events tail[/]   ·   Parar: Ctrl-C")
+
+    # watch ---------------------------------------------------------------------------------------
+
+    async def _watch(self) -> None:
+        while not self.stop_requested.is_set():
+            for child in self.children:
+                process = child.process
+                if process is not None and process.returncode is not None and not child.stopping:
+                    await self._handle_death(child, process.returncode)
+            if self.broker and not self.broker.alive() and not self.stop_requested.is_set():
+                self._say(
+                    "broker", "o broker embutido parou; reiniciando (os outboxes re-entregam o que faltou)"
+                )
+                self.broker.process = None
+                await self.broker.astart()
+            if self.failure:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stop_requested.wait(), 0.5)
+
+    async def _handle_death(self, child: Child, code: int) -> None:
+        if self.stop_requested.is_set():
+            return
+        now = time.monotonic()
+        child.deaths.append(now)
+        recent = [t for t in child.deaths if now - t < RESTART_WINDOW]
+        if len(recent) > MAX_RESTARTS:
+            self.failure = (
+                f"{child.service.package} terminou {len(recent)} vezes em {RESTART_WINDOW:.0f}s "
+                f"(último código {code}); parando tudo"
+            )
+            return
+        self._say(
+            child.service.name,
+            f"terminou com código {code}; reiniciando ({len(recent)}/{MAX_RESTARTS})",
+            label=child.service.package,
+        )
+        await asyncio.sleep(0.5)
+        await self._spawn(child)
+
+    # stop ----------------------------------------------------------------------------------------
+
+    async def _shutdown(self) -> None:
+        running = [c for c in self.children if c.process and c.process.returncode is None]
+        for child in running:
+            child.stopping = True
+            with contextlib.suppress(ProcessLookupError):
+                child.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+        for child in running:
+            try:
+                await asyncio.wait_for(child.process.wait(), STOP_TIMEOUT)  # type: ignore[union-attr]
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.kill()  # type: ignore[union-attr]
+                await child.process.wait()  # type: ignore[union-attr]
+        if self.broker:
+            self.broker.stop()
+
+    def _say(self, name: str, line: str, label: str | None = None) -> None:
+        prefix = Text(f"{(label or name):<16}│ ", style=COLORS.get(name, "white"))
+        self.console.print(prefix + Text(line), highlight=False, soft_wrap=True)
+
+
+def run_up(settings: Settings, services: list[ServiceInfo], console: Console) -> int:
+    return asyncio.run(Supervisor(settings, services, console).run())
