@@ -1,17 +1,86 @@
-"""HTTP entry point of the registry service (`govbr-sandbox serve registry`)."""
+"""HTTP entry point of the registry service (``govbr-sandbox serve registry``)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from sqlalchemy import MetaData
+import logging
 
-from sandbox_kernel.app import create_service_app
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from sandbox_kernel.app import ServiceRuntime, create_service_app
+from sandbox_kernel.errors import SandboxConfigError
+from sandbox_kernel.pki import SandboxPKI
+from sandbox_kernel.secrets import admin_token, admin_token_path
 from sandbox_kernel.settings import Settings
 
-metadata = MetaData()  # this service's tables (all prefixed "registry_")
+from . import errors, seed
+from .api import applications, catalog, entes, labs, personas, structures, systems
+from .domain.personas import Persona, PersonaFileError, load_persona_file
+from .storage import metadata
 
-DESCRIPTION = "Plano de controle do sandbox: entes, credenciais, personas, estruturas organizacionais e catálogo de eventos."
+log = logging.getLogger("govbr_sandbox.registry")
+
+DESCRIPTION = (
+    "Plano de controle do sandbox: entes, credenciais, personas, estruturas organizacionais e catálogo de "
+    "eventos. Autentique com `Authorization: Bearer <token>`: o token de administrador (SANDBOX_ADMIN_TOKEN, "
+    "ou o arquivo admin-token no data dir) ou a chave de API de um ente, que só enxerga o próprio ente."
+)
+
+ROUTERS = [
+    entes.router,
+    applications.login_router,
+    applications.assinatura_router,
+    applications.internal_router,
+    systems.router,
+    systems.public_router,
+    personas.router,
+    structures.router,
+    labs.router,
+    catalog.router,
+]
+
+
+def extra_personas(settings: Settings) -> list[Persona]:
+    """The personas of SANDBOX_PERSONAS_FILE, strictly validated; errors name file, entry and field."""
+    if not settings.personas_file:
+        return []
+    try:
+        return load_persona_file(settings.personas_file)
+    except PersonaFileError as exc:
+        raise SandboxConfigError("SANDBOX_PERSONAS_FILE", str(exc).replace("\n", "; ")) from None
+
+
+def preflight(settings: Settings) -> None:
+    extra_personas(settings)
+
+
+async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:
+    token, created = admin_token(runtime.settings)
+    if created:
+        log.info(
+            "admin token generated in %s (see govbr-sandbox info --json)", admin_token_path(runtime.settings)
+        )
+    app.state.admin_token = token
+    app.state.pki = SandboxPKI(runtime.settings.data_dir)
+    await seed.seed_if_first_start(runtime, app.state.pki)
+    await seed.load_extra_personas(runtime, extra_personas(runtime.settings))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app("registry", metadata=metadata, settings=settings, description=DESCRIPTION)
+    app = create_service_app(
+        "registry",
+        metadata=metadata,
+        settings=settings,
+        description=DESCRIPTION,
+        routers=ROUTERS,
+        on_startup=_startup,
+    )
+    errors.install(app)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Two requests raced to create the same thing; the loser gets what a duplicate gets.
+        return JSONResponse({"erro": "conflito", "mensagem": "O registro já existe."}, status_code=409)
+
+    return app

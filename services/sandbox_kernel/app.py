@@ -70,7 +70,7 @@ def runtime_of(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-Hook = Callable[[ServiceRuntime], Awaitable[None]]
+Hook = Callable[[FastAPI, ServiceRuntime], Awaitable[None]]
 
 
 def create_service_app(
@@ -119,7 +119,7 @@ def create_service_app(
                 subject=service.package,
             )
         if on_startup:
-            await on_startup(runtime)
+            await on_startup(app, runtime)
         log.info("%s ready at %s (database: %s)", service.package, runtime.url, db.backend)
         try:
             yield

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
@@ -19,26 +18,20 @@ from .events.envelope import event_as_dict
 from .events.reader import EventReader, ReceivedEvent
 from .events.topics import topic_pattern
 from .info import sandbox_info
+from .registry_cli import lab_app, registry_app
 from .services import SERVICES, resolve_service
-from .settings import Settings
+from .settings import load_settings
 
 app = typer.Typer(
     help="govbr-sandbox: Acesso GOV.BR, Assinatura GOV.BR e Tramita GOV.BR locais.", no_args_is_help=True
 )
 events_app = typer.Typer(help="Eventos CloudEvents publicados no Kafka.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+app.add_typer(registry_app, name="registry")
+app.add_typer(lab_app, name="lab")
 
 console = Console()
 err = Console(stderr=True)
-
-
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        raise SandboxConfigError(f"SANDBOX_{field.upper()}", first["msg"]) from None
 
 
 @app.command()
@@ -133,10 +126,10 @@ def main() -> None:
     try:
         app()
     except SandboxConfigError as exc:
-        err.print(f"[bold red]erro:[/] {exc.setting}: {exc.message}", highlight=False)
+        err.print(f"[bold red]erro:[/] {exc.setting}: {exc.message}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyError as exc:  # unknown service name
-        err.print(f"[bold red]erro:[/] {exc.args[0]}", highlight=False)
+        err.print(f"[bold red]erro:[/] {exc.args[0]}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

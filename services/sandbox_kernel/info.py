@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .events.catalog import EVENT_SERVICES
 from .events.topics import NO_ENTE, topic_for
+from .secrets import admin_token_path
 from .services import SERVICES
 from .settings import Settings
+
+# Where the registry package ships its default personas (read as a file: the kernel imports no service).
+DEFAULT_PERSONAS_FILE = (
+    Path(__file__).resolve().parent.parent / "registry" / "domain" / "personas_default.yaml"
+)
 
 
 def sandbox_info(settings: Settings) -> dict[str, Any]:
@@ -24,6 +32,12 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
         }
     registry_url = services["registry"]["url"]
     ns = settings.topic_namespace
+    data_dir = settings.data_dir
+    token_file = admin_token_path(settings)
+    admin = settings.admin_token or (token_file.read_text().strip() if token_file.exists() else None)
+    seed_file = data_dir / "seed.json"
+    seed = json.loads(seed_file.read_text()) if seed_file.exists() else None
+    root_ca = data_dir / "pki" / "raiz-sandbox.crt"
     return {
         "version": __version__,
         "data_dir": str(settings.data_dir.resolve()),
@@ -41,4 +55,20 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "no_ente": NO_ENTE,
         },
         "asyncapi": f"{registry_url}/sandbox/registry/asyncapi.json",
+        "registry": {
+            "api": f"{registry_url}/sandbox/registry",
+            "admin_token": admin,
+            "admin_token_file": str(token_file.resolve()),
+        },
+        "personas": {
+            "url": f"{registry_url}/sandbox/registry/personas",
+            "default_file": str(DEFAULT_PERSONAS_FILE),
+            "extra_file": str(settings.personas_file) if settings.personas_file else None,
+        },
+        "pki": {
+            "root_ca_path": str(root_ca.resolve()) if root_ca.exists() else None,
+            "ca_chain_url": f"{registry_url}/sandbox/registry/ca.pem",
+        },
+        # The default seed (credentials, certificate paths, robot units), once the registry first started.
+        "seed": seed,
     }

@@ -7,6 +7,7 @@ services build on it: the signature CA chain, the Tramita system certificates an
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def issue(
     not_before: dt.datetime | None = None,
 ) -> Issued:
     """Issue one certificate. ``issuer=None`` makes it self-signed (a root)."""
-    key = key or new_key(4096 if ca and issuer is None else 2048)
+    key = key or new_key()
     now = not_before or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     issuer_name = issuer.certificate.subject if issuer else subject
     signing_key = issuer.key if issuer else key
@@ -121,6 +122,7 @@ class SandboxPKI:
 
     def __init__(self, data_dir: Path) -> None:
         self.dir = data_dir / "pki"
+        self._cache: dict[str, Issued] = {}
         self.root = self._load_or_create_root()
 
     @property
@@ -128,18 +130,39 @@ class SandboxPKI:
         return self.dir / "raiz-sandbox.crt"
 
     def _load_or_create_root(self) -> Issued:
-        cert_path, key_path = self.root_cert_path, self.dir / "raiz-sandbox.key"
-        if cert_path.exists() and key_path.exists():
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            return Issued(cert, key)  # type: ignore[arg-type]
+        return self._kept("raiz-sandbox", lambda: issue(ROOT_NAME, None, ca=True, days=3650))
+
+    def _kept(self, stem: str, make) -> Issued:
+        """Load ``<stem>.crt``/``.key`` from the PKI dir, or make and keep them."""
+        cert_path, key_path = self.dir / f"{stem}.crt", self.dir / f"{stem}.key"
         self.dir.mkdir(parents=True, exist_ok=True)
-        root = issue(ROOT_NAME, None, ca=True, days=3650)
-        _write_private(key_path, root.key_pem)
+        # Services start together and share the data dir: one makes the pair, the others wait and load it.
+        with open(self.dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if cert_path.exists() and key_path.exists():
+                cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+                key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+                return Issued(cert, key)  # type: ignore[arg-type]
+            return self._make_and_keep(cert_path, key_path, make)
+
+    @staticmethod
+    def _make_and_keep(cert_path: Path, key_path: Path, make) -> Issued:
+        made = make()
+        _write_private(key_path, made.key_pem)
         tmp = cert_path.with_suffix(".tmp")
-        tmp.write_bytes(root.cert_pem)
+        tmp.write_bytes(made.cert_pem)
         tmp.replace(cert_path)  # the cert appears last: its presence means the pair is complete
-        return root
+        return made
+
+    def kept_intermediate(
+        self, stem: str, common_name: str, *, organization: str = "govbr-sandbox"
+    ) -> Issued:
+        """An intermediate CA made once per data dir (e.g. the one that signs Tramita system certificates)."""
+        if stem not in self._cache:
+            self._cache[stem] = self._kept(
+                stem, lambda: self.intermediate(common_name, organization=organization)
+            )
+        return self._cache[stem]
 
     def intermediate(
         self, common_name: str, *, organization: str = "govbr-sandbox", days: int = 1825

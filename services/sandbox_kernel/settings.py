@@ -10,8 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import SandboxConfigError
 
 
 class Settings(BaseSettings):
@@ -42,6 +44,17 @@ class Settings(BaseSettings):
     login_port: int = Field(8081, description="Porta do login_mock (Acesso GOV.BR).")
     assinatura_port: int = Field(8082, description="Porta do assinatura_mock (ITI).")
     tramita_port: int = Field(8083, description="Porta do tramita_mock (Tramita GOV.BR).")
+    admin_token: str | None = Field(
+        None,
+        description="Token de administrador do registry. Vazio: gerado no primeiro início e guardado em "
+        "<data dir>/admin-token (veja `govbr-sandbox info --json`).",
+    )
+    registry_url: str | None = Field(
+        None, description="URL do registry para os outros serviços. Vazio: http://<host>:<registry_port>."
+    )
+    personas_file: Path | None = Field(
+        None, description="Arquivo YAML/JSON com personas extras, validado com rigor na partida do registry."
+    )
     relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Nível de log.")
 
@@ -52,6 +65,10 @@ class Settings(BaseSettings):
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"{self.broker_host}:{self.broker_port}"
+
+    @property
+    def registry_base_url(self) -> str:
+        return (self.registry_url or f"http://{self.host}:{self.registry_port}").rstrip("/")
 
     def port_of(self, service: str) -> int:
         return getattr(self, f"{service}_port")
@@ -68,3 +85,13 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def load_settings() -> Settings:
+    """Settings for the CLI: a bad value becomes one line naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        raise SandboxConfigError(f"SANDBOX_{field.upper()}", first["msg"]) from None

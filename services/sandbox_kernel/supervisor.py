@@ -21,11 +21,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .broker import EmbeddedBroker, require_free_port
+from .broker import EmbeddedBroker
 from .process import child_preexec
+from .serve import preflight
 from .services import ServiceInfo
 from .settings import Settings
-from .storage import check_database, service_database_url
 
 MAX_RESTARTS = 3
 RESTART_WINDOW = 60.0
@@ -87,10 +87,8 @@ class Supervisor:
     async def _preflight(self) -> None:
         s = self.settings
         for child in self.children:
-            await check_database(service_database_url(s, child.service.name))
-            require_free_port(
-                s.host, s.port_of(child.service.name), f"SANDBOX_{child.service.name.upper()}_PORT"
-            )
+            # asyncio.run inside preflight needs a thread of its own
+            await asyncio.to_thread(preflight, s, child.service)
 
     async def _start_broker(self) -> None:
         if not self.settings.embedded_broker:

@@ -1,0 +1,1 @@
+"""Pure domain core of the registry: no web framework, no database."""

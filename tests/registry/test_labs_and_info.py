@@ -1,0 +1,78 @@
+"""`govbr-sandbox lab create` against a real registry process, and `info --json` after the seed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+CLI = [sys.executable, "-m", "sandbox_kernel.cli"]
+
+
+def _env(settings) -> dict:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")},
+        **settings.as_env(),
+        "COLUMNS": "200",
+    }
+
+
+@pytest.mark.e2e
+def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_process, sandbox_settings, tmp_path):
+    registry = sandbox_process("registry")
+    env = _env(sandbox_settings)
+    out = tmp_path / "handout"
+    result = subprocess.run(
+        [*CLI, "lab", "create", "--trainees", "30", "--prefix", "capacita-01", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = list(csv.DictReader(open(out / "capacita-01.csv")))
+    assert len(rows) == 30
+    assert len({r["ibge"] for r in rows}) == 30 and len({r["api_key"] for r in rows}) == 30
+    assert "private_key_pem" not in rows[0]  # PEMs go to per-trainee files, not the sheet
+    assert (out / "capacita-01" / "aluno-030" / "sistema.key").stat().st_mode & 0o077 == 0
+
+    first, second = rows[0], rows[1]
+    with httpx.Client(base_url=f"{registry.url}/sandbox/registry") as client:
+        mine = client.get("/entes", headers={"Authorization": f"Bearer {first['api_key']}"}).json()
+        assert [e["ibge"] for e in mine] == [first["ibge"]]
+        other = client.get(
+            f"/entes/{second['ibge']}/login-clients", headers={"Authorization": f"Bearer {first['api_key']}"}
+        )
+        assert other.status_code == 403
+        personas = client.get("/personas", headers={"Authorization": f"Bearer {first['api_key']}"}).json()
+        own = [p for p in personas if p["ente"]]
+        assert own and all(p["ente"] == first["ibge"] for p in own)
+    assert first["topics"].split(",")[1].endswith(f"govbr.{first['ibge']}.login")
+
+    deleted = subprocess.run(
+        [*CLI, "lab", "delete", "capacita-01"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert deleted.returncode == 0 and "30 entes" in deleted.stdout
+
+
+@pytest.mark.e2e
+def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_process, sandbox_settings):
+    sandbox_process("registry")
+    info = json.loads(
+        subprocess.run(
+            [*CLI, "info", "--json"], env=_env(sandbox_settings), capture_output=True, text=True, check=True
+        ).stdout
+    )
+    seed = info["seed"]
+    assert seed["login_client"]["client_id"] == "sandbox-local" and seed["login_client"]["client_secret"]
+    assert seed["assinatura_client"]["client_id"] == "devLocal"
+    for key in ("certificate_path", "private_key_path", "ca_chain_path"):
+        assert os.path.exists(seed["tramita_system"][key])
+    assert {r["robot"]["kind"] for r in seed["robots"]} >= {"accept", "refuse", "send"}
+    assert info["registry"]["admin_token"].startswith("sbx_admin_")
+    assert os.path.exists(info["pki"]["root_ca_path"])
