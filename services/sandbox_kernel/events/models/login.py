@@ -1,0 +1,5 @@
+"""login events. Register each with `@catalog.register("login", "<entity>", "<verb>", "<summary>")`."""
+
+from __future__ import annotations
+
+from ..catalog import EventData, catalog  # noqa: F401

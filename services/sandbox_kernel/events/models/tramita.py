@@ -1,0 +1,5 @@
+"""tramita events. Register each with `@catalog.register("tramita", "<entity>", "<verb>", "<summary>")`."""
+
+from __future__ import annotations
+
+from ..catalog import EventData, catalog  # noqa: F401
