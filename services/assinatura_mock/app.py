@@ -1,17 +1,74 @@
-"""HTTP entry point of the assinatura_mock service (`govbr-sandbox serve assinatura`)."""
+"""HTTP entry point of the assinatura_mock service (`govbr-sandbox serve assinatura`).
+
+Replaces cas.staging.iti.br (``/oauth2.0/*``) and assinatura-api.staging.iti.br (``/externo/v2/*``);
+sandbox extras under ``/sandbox/*``. Service options: ``options.AssinaturaOptions`` (``SANDBOX_ASSINATURA_*``).
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from sqlalchemy import MetaData
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from sandbox_kernel.app import create_service_app
+import anyio
+import httpx
+from fastapi import FastAPI
+
+from sandbox_kernel.app import ServiceRuntime, create_service_app
+from sandbox_kernel.registry_client import RegistryClient
 from sandbox_kernel.settings import Settings
 
-metadata = MetaData()  # this service's tables (all prefixed "assinatura_")
+from . import identity, pki_store
+from .context import Context
+from .domain.certificates import Urls
+from .options import AssinaturaOptions
+from .routes import api, authorize, sandbox, token
+from .storage import metadata
 
 DESCRIPTION = "Emula a Assinatura GOV.BR do ITI: substitui cas.staging.iti.br (/oauth2.0/*) e assinatura-api.staging.iti.br (/externo/v2/*)."
 
+ROUTERS = [authorize.router, identity.router, token.router, api.router, sandbox.router]
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app("assinatura", metadata=metadata, settings=settings, description=DESCRIPTION)
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    options: AssinaturaOptions | None = None,
+    registry_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """``registry_transport`` lets tests reach an in-process registry; by default it is HTTP to the registry URL."""
+
+    async def startup(app: FastAPI, runtime: ServiceRuntime) -> None:
+        opts = options or AssinaturaOptions()
+        base = (opts.public_url or runtime.url).rstrip("/")
+        pki_dir = opts.pki_dir or runtime.settings.data_dir / "pki" / "assinatura"
+        # First start makes four 4096-bit CA keys (seconds): off the event loop.
+        pki = await anyio.to_thread.run_sync(pki_store.load_or_create, pki_dir, Urls(base), opts.ca_key_bits)
+        registry = RegistryClient(runtime.settings, transport=registry_transport)
+        app.state.assinatura = Context(runtime, registry, pki, opts)
+
+    app = create_service_app(
+        "assinatura",
+        metadata=metadata,
+        settings=settings,
+        description=DESCRIPTION,
+        routers=ROUTERS,
+        on_startup=startup,
+    )
+    _close_registry_on_shutdown(app)
+    return app
+
+
+def _close_registry_on_shutdown(app: FastAPI) -> None:
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[None]:
+        async with inner(a):
+            try:
+                yield
+            finally:
+                ctx = getattr(a.state, "assinatura", None)
+                if ctx is not None:
+                    await ctx.registry.aclose()
+
+    app.router.lifespan_context = lifespan

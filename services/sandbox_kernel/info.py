@@ -60,6 +60,12 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "admin_token": admin,
             "admin_token_file": str(token_file.resolve()),
         },
+        "login": {
+            "issuer": settings.login_issuer_url,
+            "discovery": settings.login_issuer_url + ".well-known/openid-configuration",
+            "jwks": settings.login_issuer_url + "jwk",
+            "client": (seed or {}).get("login_client"),
+        },
         "personas": {
             "url": f"{registry_url}/sandbox/registry/personas",
             "default_file": str(DEFAULT_PERSONAS_FILE),

@@ -21,7 +21,9 @@ class RegistryUnavailable(Exception):
 
 
 class RegistryClient:
-    def __init__(self, settings: Settings, ttl: float = 2.0, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self, settings: Settings, ttl: float = 2.0, transport: httpx.AsyncBaseTransport | None = None
+    ):
         token, _ = admin_token(settings)
         self._http = httpx.AsyncClient(
             base_url=f"{settings.registry_base_url}/sandbox/registry",

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     personas_file: Path | None = Field(
         None, description="Arquivo YAML/JSON com personas extras, validado com rigor na partida do registry."
     )
+    login_issuer: str | None = Field(
+        None,
+        description="URL pública do login_mock (issuer, com a barra final como o real). Vazio: http://<host>:<login_port>/.",
+    )
+    login_kid: str = Field(
+        "rsa1", description="kid da chave de assinatura dos tokens do login_mock (o real usa rsa1)."
+    )
+    login_code_ttl: int = Field(60, ge=5, le=600, description="Validade, em segundos, do code do /authorize.")
     relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Nível de log.")
 
@@ -69,6 +77,11 @@ class Settings(BaseSettings):
     @property
     def registry_base_url(self) -> str:
         return (self.registry_url or f"http://{self.host}:{self.registry_port}").rstrip("/")
+
+    @property
+    def login_issuer_url(self) -> str:
+        base = self.login_issuer or f"http://{self.host}:{self.login_port}/"
+        return base if base.endswith("/") else base + "/"
 
     def port_of(self, service: str) -> int:
         return getattr(self, f"{service}_port")

@@ -9,15 +9,6 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from registry.domain.documents import (
-    format_cnpj,
-    format_cpf,
-    generate_cnpj,
-    generate_cpf,
-    only_digits,
-    valid_cnpj,
-    valid_cpf,
-)
 from registry.domain.personas import (
     SEAL_CATALOGUE,
     Persona,
@@ -26,6 +17,15 @@ from registry.domain.personas import (
     generate_personas,
     load_persona_file,
     validation_issues,
+)
+from sandbox_kernel.documents import (
+    format_cnpj,
+    format_cpf,
+    generate_cnpj,
+    generate_cpf,
+    only_digits,
+    valid_cnpj,
+    valid_cpf,
 )
 
 # --- an independent, textbook implementation of the check digits (Receita Federal's mod-11 rule) -----------

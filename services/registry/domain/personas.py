@@ -23,7 +23,14 @@ import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
-from .documents import format_cpf, generate_cnpj, generate_cpf, only_digits, valid_cnpj, valid_cpf
+from sandbox_kernel.documents import (
+    format_cpf,
+    generate_cnpj,
+    generate_cpf,
+    only_digits,
+    valid_cnpj,
+    valid_cpf,
+)
 
 Nivel = Literal["bronze", "prata", "ouro"]
 SituacaoCpf = Literal["regular", "cancelada", "falecido"]

@@ -39,7 +39,9 @@ def _ce_headers(event_type: str) -> dict[str, Any]:
 def build_asyncapi(cat: Catalog = catalog, namespace: str = "") -> dict[str, Any]:
     specs = cat.specs()
     models = sorted({s.model for s in specs}, key=lambda m: m.__name__)
-    _, schema_doc = models_json_schema([(m, "validation") for m in models], ref_template=REF_TEMPLATE)
+    # Two services may name a model alike (TokenIssued): pydantic then qualifies the names, so take the
+    # reference it made for each model rather than assuming the class name.
+    refs, schema_doc = models_json_schema([(m, "validation") for m in models], ref_template=REF_TEMPLATE)
     schemas: dict[str, Any] = schema_doc.get("$defs", {})
 
     messages: dict[str, Any] = {}
@@ -50,7 +52,7 @@ def build_asyncapi(cat: Catalog = catalog, namespace: str = "") -> dict[str, Any
             "summary": spec.summary,
             "contentType": "application/json",
             "headers": _ce_headers(spec.type),
-            "payload": {"$ref": REF_TEMPLATE.format(model=spec.model.__name__)},
+            "payload": refs[(spec.model, "validation")],
             "correlationId": {"location": "$message.header#/ce_correlationid"},
         }
 

@@ -1,0 +1,228 @@
+"""The signature API (reference assinatura-govbr.md §3): GET /externo/v2/certificadoPublico and
+POST /externo/v2/assinarPKCS7, both with ``Authorization: Bearer <access_token>``.
+
+Refusals: 403 with the manual's plain-text messages (bronze account, CPF not regular); 400 plain text naming
+the mistake for a hash that is not Base64 of 32 bytes; 401 Spring-style JSON for a missing, unknown, expired
+or used-up token (status and body unconfirmed for the real API, §8: the CAS's own 401 format is used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from dataclasses import dataclass
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy import update
+
+from sandbox_kernel.events.models.assinatura import SignatureCreated, SignatureRefused
+from sandbox_kernel.registry_client import RegistryUnavailable
+
+from ..context import Context, ctx_of
+from ..domain import cms, oauth, tsa
+from ..domain.hashes import HashError, parse_hash_base64
+from ..domain.personas import signing_problem
+from ..storage import TokenRow, aware, now
+from ..user_certificates import certificate_for
+
+router = APIRouter(prefix="/externo/v2", tags=["API de assinatura"])
+
+CERT_PATH = "/externo/v2/certificadoPublico"
+SIGN_PATH = "/externo/v2/assinarPKCS7"
+
+
+@dataclass
+class Refusal(Exception):
+    status: int
+    check: str
+    reason: str
+    expected: str
+    body: str | None = None  # plain text for 400/403; None → Spring JSON (401)
+
+
+async def _refuse(
+    ctx: Context, refusal: Refusal, path: str, request_id: str, token: TokenRow | None
+) -> Response:
+    async with ctx.runtime.transaction() as tx:
+        tx.emit(
+            SignatureRefused(
+                assinatura_id=request_id,
+                endpoint=path,
+                verificacao=refusal.check,
+                motivo=refusal.reason,
+                esperado=refusal.expected,
+                status=refusal.status,
+                client_id=token.client_id if token else None,
+                cpf=token.cpf if token else None,
+                autorizacao_id=token.authorization_id if token else None,
+            ),
+            key=request_id,
+            subject=token.client_id if token else None,
+            ente=token.ente if token else None,
+        )
+    if refusal.body is None:
+        body = oauth.spring_error(refusal.status, path, int(time.time() * 1000), refusal.reason)
+        return JSONResponse(body, status_code=refusal.status)
+    return PlainTextResponse(refusal.body, status_code=refusal.status)
+
+
+async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow:
+    value = oauth.bearer_token(request.headers.get("authorization"))
+    if value is None:
+        raise Refusal(
+            401,
+            "token_ausente",
+            "cabeçalho Authorization: Bearer ausente",
+            "Authorization: Bearer <access_token>",
+        )
+    async with ctx.runtime.db.sessionmaker() as session:
+        row = await session.get(TokenRow, oauth.digest(value))
+    if row is None:
+        raise Refusal(
+            401,
+            "token_desconhecido",
+            "access token desconhecido",
+            "o access_token devolvido por /oauth2.0/token",
+        )
+    if aware(row.expires_at) < now():
+        raise Refusal(
+            401, "token_expirado", "access token expirado", "um token novo (expires_in segundos de validade)"
+        )
+    if consuming and row.uses >= row.max_uses:
+        raise Refusal(401, *_used_up(row))
+    return row
+
+
+def _used_up(row: TokenRow) -> tuple[str, str, str]:
+    if row.kind == "sign":
+        return (
+            "token_ja_usado",
+            "o token sign já assinou um hash (vale uma assinatura)",
+            "um novo token, ou o escopo signature_session para várias assinaturas",
+        )
+    return (
+        "limite_da_sessao",
+        f"o token signature_session já fez {row.max_uses} assinaturas",
+        f"até {row.max_uses} assinaturas por token; peça um novo token",
+    )
+
+
+async def _persona(ctx: Context, row: TokenRow) -> dict:
+    persona = await ctx.registry.persona(row.cpf)
+    if persona is None:
+        raise Refusal(
+            401, "usuario_removido", "a persona do token não existe mais no registry", "uma persona existente"
+        )
+    problem = signing_problem(persona)
+    if problem:
+        raise Refusal(403, problem.check, problem.message, problem.expected, body=problem.message)
+    return persona
+
+
+@router.get("/certificadoPublico", summary="Certificado do usuário (PEM)")
+async def certificado_publico(request: Request) -> Response:
+    ctx = ctx_of(request)
+    request_id = uuid.uuid4().hex
+    row: TokenRow | None = None
+    try:
+        row = await _token(ctx, request, consuming=False)
+        persona = await _persona(ctx, row)
+        pair = await certificate_for(ctx, persona, row.client_id, row.ente)
+    except Refusal as refusal:
+        return await _refuse(ctx, refusal, CERT_PATH, request_id, row)
+    except RegistryUnavailable as exc:
+        return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
+    # A Spring controller returning a String answers text/plain (the real Content-Type is unconfirmed, §8).
+    return Response(pair.cert_pem, media_type="text/plain")
+
+
+@router.post("/assinarPKCS7", summary="Assina um hash SHA-256: devolve o CMS (PKCS#7) destacado, binário")
+async def assinar_pkcs7(request: Request) -> Response:
+    ctx = ctx_of(request)
+    request_id = uuid.uuid4().hex
+    row: TokenRow | None = None
+    try:
+        row = await _token(ctx, request, consuming=True)
+        digest = _hash_from(await request.body())
+        persona = await _persona(ctx, row)
+        signer = await certificate_for(ctx, persona, row.client_id, row.ente)
+        options = ctx.options
+        pki = ctx.pki
+        signing_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+        def build() -> bytes:
+            stamp = (
+                (lambda sig: tsa.timestamp_token(cms.signature_imprint(sig), pki.tsa))
+                if options.timestamp
+                else None
+            )
+            return cms.sign_hash(
+                digest, signer, signing_time=signing_time, timestamp=stamp, encoding=options.encoding
+            )
+
+        der = await anyio.to_thread.run_sync(build)
+        async with ctx.runtime.transaction() as tx:
+            # Count the use atomically: concurrent calls with a sign token cannot both succeed.
+            counted = await tx.session.execute(
+                update(TokenRow)
+                .where(TokenRow.token_hash == row.token_hash, TokenRow.uses < TokenRow.max_uses)
+                .values(uses=TokenRow.uses + 1)
+            )
+            if counted.rowcount != 1:
+                raise Refusal(401, *_used_up(row))
+            used = (await tx.session.get(TokenRow, row.token_hash)).uses  # type: ignore[union-attr]
+            tx.emit(
+                SignatureCreated(
+                    assinatura_id=request_id,
+                    autorizacao_id=row.authorization_id,
+                    client_id=row.client_id,
+                    cpf=row.cpf,
+                    hash_base64=_b64(digest),
+                    certificado_serial=format(signer.certificate.serial_number, "x"),
+                    token_kind=row.kind,  # type: ignore[arg-type]
+                    usadas_na_sessao=used,
+                    restantes=row.max_uses - used,
+                    carimbo_do_tempo=options.timestamp,
+                    codificacao=options.encoding,
+                    bytes=len(der),
+                ),
+                key=request_id,
+                subject=row.client_id,
+                ente=row.ente,
+            )
+    except Refusal as refusal:
+        return await _refuse(ctx, refusal, SIGN_PATH, request_id, row)
+    except RegistryUnavailable as exc:
+        return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
+    return Response(der, media_type="application/octet-stream")
+
+
+def _hash_from(body: bytes) -> bytes:
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise Refusal(
+            400,
+            "corpo_invalido",
+            "o corpo não é um objeto JSON",
+            'Content-Type: application/json e corpo {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}',
+            body='Corpo inválido: envie JSON {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}.',
+        )
+    try:
+        return parse_hash_base64(data.get("hashBase64"))
+    except HashError as exc:
+        raise Refusal(
+            400, exc.check, str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
+        ) from None
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.b64encode(raw).decode()

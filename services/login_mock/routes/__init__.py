@@ -1,0 +1,1 @@
+"""login_mock routers, one module per endpoint family."""

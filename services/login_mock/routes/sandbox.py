@@ -1,0 +1,111 @@
+"""Sandbox-only endpoints of login_mock (never real paths): personas, key rotation, confiabilidades catalogue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sandbox_kernel.events.models.login import SigningKeyRotated
+from sandbox_kernel.redirect_uris import redirect_uri_allowed
+
+from ..context import TEMPLATES, ctx
+from ..domain.claims import LEVEL_IDS, display_cpf
+
+router = APIRouter(tags=["sandbox"])
+
+# The seal the sandbox grants to reach each level (reference acesso-govbr.md §4.3).
+LEVEL_SEAL = {"prata": ("602", "Banco do Brasil (internet banking)"), "ouro": ("801", "Certificado digital")}
+ORDER = ["bronze", "prata", "ouro"]
+
+
+@router.get("/sandbox/personas", summary="Personas oferecidas pela página de login (cpf, nome, nível)")
+async def personas(request: Request, client_id: str | None = None) -> list:
+    lc = ctx(request)
+    ente = None
+    if client_id:
+        client = await lc.registry.client(client_id)
+        ente = client.get("ente") if client else None
+    return [
+        {
+            "cpf": p["cpf"],
+            "nome": p.get("nome_social") or p["nome"],
+            "nivel": p["nivel"],
+            "bloqueada": p.get("bloqueada", False),
+        }
+        for p in await lc.registry.personas(ente)
+    ]
+
+
+@router.post("/sandbox/jwk/rotate", summary="Troca a chave de assinatura (o /jwk continua com uma só chave)")
+async def rotate(request: Request, kid: str | None = None) -> dict:
+    lc = ctx(request)
+    new_kid = lc.key.rotate(kid)
+    await lc.emit(SigningKeyRotated(kid=new_kid), None, "jwk")
+    return {"kid": new_kid}
+
+
+@router.get("/confiabilidades/", response_class=HTMLResponse, summary="Catálogo de confiabilidades (§2.9)")
+async def catalogue(
+    request: Request, client_id: str = "", niveis: str = "", redirect_uri: str = "", cpf: str = ""
+):
+    lc = ctx(request)
+    client = await lc.registry.client(client_id)
+    wanted = [n for n in niveis.replace("(", "").replace(")", "").replace("/", ",").split(",") if n]
+    people = await lc.registry.personas(client.get("ente") if client else None)
+    chosen = next((p for p in people if p["cpf"] == cpf), None)
+    return TEMPLATES.TemplateResponse(
+        request,
+        "confiabilidades.html",
+        {
+            "client_id": client_id,
+            "niveis": niveis,
+            "wanted": [
+                {"id": n, "nome": next((k for k, v in LEVEL_IDS.items() if v == n), n)} for n in wanted
+            ],
+            "redirect_uri": redirect_uri,
+            "personas": [
+                {
+                    "cpf": p["cpf"],
+                    "cpf_formatado": display_cpf(p["cpf"]),
+                    "nome": p["nome"],
+                    "nivel": p["nivel"],
+                }
+                for p in people
+            ],
+            "chosen": chosen,
+            "seals": LEVEL_SEAL,
+        },
+    )
+
+
+@router.post("/confiabilidades/", include_in_schema=False)
+async def raise_level(
+    request: Request,
+    cpf: str = Form(...),
+    nivel: str = Form(...),
+    client_id: str = Form(""),
+    redirect_uri: str = Form(""),
+) -> Response:
+    """Give the persona the seal of the chosen level (in the registry), then go back to the client."""
+    lc = ctx(request)
+    persona = await lc.registry.persona(cpf)
+    if persona is None or nivel not in LEVEL_SEAL:
+        return RedirectResponse(
+            "/confiabilidades/?" + urlencode({"client_id": client_id, "redirect_uri": redirect_uri}), 303
+        )
+    if ORDER.index(nivel) > ORDER.index(persona["nivel"]):
+        seal_id, _ = LEVEL_SEAL[nivel]
+        seals = [s for s in persona["selos"] if s["id"] != seal_id]
+        seals.append({"id": seal_id, "updated_at": datetime.now(UTC).isoformat()})
+        await lc.registry.patch_persona(cpf, {"nivel": nivel, "selos": seals})
+    client = await lc.registry.client(client_id) if client_id else None
+    if (
+        client
+        and redirect_uri
+        and redirect_uri_allowed(redirect_uri, client["redirect_uris"], client.get("allow_loopback", False))
+    ):
+        return RedirectResponse(redirect_uri, status_code=303)
+    return RedirectResponse("/confiabilidades/?" + urlencode({"cpf": cpf, "client_id": client_id}), 303)

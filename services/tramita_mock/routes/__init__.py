@@ -1,0 +1,1 @@
+"""Thin HTTP routers: translate requests into ``TramitaService`` calls and answers into the real shapes."""
