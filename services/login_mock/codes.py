@@ -6,6 +6,7 @@ import secrets
 import time
 from datetime import timedelta
 
+from sandbox_kernel.events.catalog import EventData
 from sandbox_kernel.events.models.login import ConsentGranted
 from sandbox_kernel.secrets import hash_secret
 
@@ -24,10 +25,16 @@ async def issue_code(
     auth_time: int,
     amr: list[str],
     how: str,
+    before: list[EventData] = (),  # type: ignore[assignment]
 ) -> str:
-    """Record consent and a single-use code in one transaction; returns the code (shown only in the redirect)."""
+    """Record consent and a single-use code in one transaction; returns the code (shown only in the redirect).
+
+    ``before`` are events of the same story that belong in the same commit (the headless flow's).
+    """
     code = secrets.token_urlsafe(32)
     async with lc.runtime.transaction() as tx:
+        for event in before:
+            emit_in(tx, event, client, story)
         tx.session.add(
             CodeRow(
                 code_hash=hash_secret(code),

@@ -59,7 +59,7 @@ class ServiceRuntime:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """State change and events commit together; the relay is woken once they are durable."""
-        async with self.db.sessionmaker() as session, session.begin():
+        async with self.db.writing(), self.db.sessionmaker() as session, session.begin():
             tx = Transaction(session, self.outbox)
             yield tx
         if tx.emitted:

@@ -6,6 +6,7 @@ name prefix (``login_outbox``, ``registry_entes`` ...), so one ``SANDBOX_DATABAS
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -75,6 +76,17 @@ class Database:
         if self.backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer. Queueing writers here, in order, beats SQLite's busy handler, whose
+        # sleeps turn contention into second-long tails; PostgreSQL needs no such thing.
+        self._write_lock = asyncio.Lock() if self.backend == "sqlite" else None
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        if self._write_lock is None:
+            yield
+            return
+        async with self._write_lock:
+            yield
 
     async def create_schema(self, metadata: MetaData) -> None:
         """Create missing tables; safe to run on every start."""

@@ -73,20 +73,17 @@ async def authorize(request: Request) -> Response:
     except AuthorizeError as exc:
         return await _rejected(request, lc, exc, params, client, story)
     headless = bool(client.get("auto_approve") and req.login_hint)  # type: ignore[union-attr]
-    await lc.emit(
-        AuthorizeRequested(
-            client_id=req.client_id,
-            redirect_uri=req.redirect_uri,
-            scopes=req.scopes,
-            pkce=req.code_challenge is not None,
-            legacy_omissions=req.legacy_omissions,
-            headless=headless,
-        ),
-        client,
-        story,
+    requested = AuthorizeRequested(
+        client_id=req.client_id,
+        redirect_uri=req.redirect_uri,
+        scopes=req.scopes,
+        pkce=req.code_challenge is not None,
+        legacy_omissions=req.legacy_omissions,
+        headless=headless,
     )
     if headless:
-        return await _headless(lc, req, client, story)  # type: ignore[arg-type]
+        return await _headless(lc, req, client, story, requested)  # type: ignore[arg-type]
+    await lc.emit(requested, client, story)
     async with lc.runtime.transaction() as tx:
         tx.session.add(
             AuthorizationRow(
@@ -122,10 +119,14 @@ async def _rejected(request, lc: LoginContext, exc: AuthorizeError, params, clie
     )
 
 
-async def _headless(lc: LoginContext, req: AuthorizeRequest, client: dict, story: str) -> Response:
+async def _headless(
+    lc: LoginContext, req: AuthorizeRequest, client: dict, story: str, requested: AuthorizeRequested
+) -> Response:
+    """login_hint on an auto-approve client: authenticate, consent and issue the code in one commit."""
     persona = await lc.registry.persona(req.login_hint or "")
     problem = _login_problem(persona, client)
     if problem:
+        await lc.emit(requested, client, story)
         await lc.emit(
             AuthenticationFailed(
                 client_id=req.client_id, cpf=req.login_hint, check=problem[0], reason=problem[1]
@@ -138,14 +139,20 @@ async def _headless(lc: LoginContext, req: AuthorizeRequest, client: dict, story
         )
     assert persona is not None
     amr = list(persona.get("amr") or ["passwd"])
-    await lc.emit(
-        UserAuthenticated(
-            client_id=req.client_id, cpf=persona["cpf"], nivel=persona["nivel"], amr=amr, method="login_hint"
-        ),
-        client,
-        story,
+    authenticated = UserAuthenticated(
+        client_id=req.client_id, cpf=persona["cpf"], nivel=persona["nivel"], amr=amr, method="login_hint"
     )
-    code = await issue_code(lc, req, client, persona, story, auth_time=_now(), amr=amr, how="auto_approve")
+    code = await issue_code(
+        lc,
+        req,
+        client,
+        persona,
+        story,
+        auth_time=_now(),
+        amr=amr,
+        how="auto_approve",
+        before=[requested, authenticated],
+    )
     return redirect_to_client(req, {"code": code, "state": req.state})
 
 

@@ -106,10 +106,26 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
         )
     code = params.get("code") or ""
     code_hash = hash_secret(code)
+    async with lc.runtime.db.session() as session:
+        row = await session.get(CodeRow, code_hash) if code else None
+    _check_code(row, client, params)
+    assert row is not None
+    # Everything slow (the registry, RSA) happens before the write transaction, which stays short.
+    persona = await lc.registry.persona(row.cpf)
+    if persona is None:
+        raise OAuthError("invalid_grant", "A persona deste code não existe mais.", "persona_gone", row.cpf)
+    grant = tokens.Grant(client["client_id"], row.cpf, row.scopes, row.nonce, row.auth_time, row.amr)
+    access_ttl = int(client.get("access_token_ttl", 3599))
+    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl)
+    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls())
+    body = {
+        "access_token": tokens.sign(lc.key.key, lc.key.kid, access),
+        "token_type": "Bearer",
+        "expires_in": access_ttl,
+        "scope": " ".join(grant.scopes),
+        "id_token": tokens.sign(lc.key.key, lc.key.kid, id_claims),
+    }
     async with lc.runtime.transaction() as tx:
-        row = await tx.session.get(CodeRow, code_hash) if code else None
-        _check_code(row, client, params)
-        assert row is not None
         # Single use, even under concurrent requests: only one UPDATE finds used_at still empty.
         claimed = await tx.session.execute(
             update(CodeRow)
@@ -118,15 +134,6 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
         )
         if claimed.rowcount != 1:
             raise _replayed(row)
-        persona = await lc.registry.persona(row.cpf)
-        if persona is None:
-            raise OAuthError(
-                "invalid_grant", "A persona deste code não existe mais.", "persona_gone", row.cpf
-            )
-        grant = tokens.Grant(client["client_id"], row.cpf, row.scopes, row.nonce, row.auth_time, row.amr)
-        access_ttl = int(client.get("access_token_ttl", 3599))
-        access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl)
-        id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls())
         tx.session.add(
             TokenRow(
                 jti=access["jti"],
@@ -150,13 +157,6 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
             client,
             row.session,
         )
-    body = {
-        "access_token": tokens.sign(lc.key.key, lc.key.kid, access),
-        "token_type": "Bearer",
-        "expires_in": access_ttl,
-        "scope": " ".join(grant.scopes),
-        "id_token": tokens.sign(lc.key.key, lc.key.kid, id_claims),
-    }
     return JSONResponse(body, headers=NO_STORE)
 
 

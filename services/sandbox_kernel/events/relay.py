@@ -203,7 +203,7 @@ class OutboxRelay:
             else:
                 delivered.append(row.seq)
         now = datetime.now(UTC)
-        async with self.db.session() as session, session.begin():
+        async with self.db.writing(), self.db.session() as session, session.begin():
             if delivered:
                 await session.execute(update(t).where(t.c.seq.in_(delivered)).values(delivered_at=now))
             if failed_keys:
