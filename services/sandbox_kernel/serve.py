@@ -28,6 +28,8 @@ def preflight(settings: Settings, service: ServiceInfo) -> None:
 def serve(name: str, settings: Settings) -> None:
     service = resolve_service(name)
     preflight(settings, service)
+    # A service may need more from uvicorn (tramita_mock: TLS with client certificates, its own protocol).
+    extra = getattr(importlib.import_module(f"{service.package}.app"), "uvicorn_options", None)
     uvicorn.run(
         service.factory,
         factory=True,
@@ -36,4 +38,5 @@ def serve(name: str, settings: Settings) -> None:
         log_config=log_config(settings.log_level),
         proxy_headers=False,
         timeout_graceful_shutdown=5,
+        **(extra(settings) if extra else {}),
     )
