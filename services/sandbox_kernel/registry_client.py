@@ -65,10 +65,10 @@ class RegistryClient:
             return None
         return await self._get(f"/clients/{client_id}")
 
-    async def personas(self, ente: str | None = None) -> list[dict]:
-        """Global personas plus, when ``ente`` is given, that ente's own."""
+    async def personas(self, ente: str | None = None, *, every_ente: bool = False) -> list[dict]:
+        """Global personas plus, when ``ente`` is given, that ente's own (or all, for platform clients)."""
         everyone = await self._get("/personas") or []
-        return [p for p in everyone if p.get("ente") in (None, ente)]
+        return everyone if every_ente else [p for p in everyone if p.get("ente") in (None, ente)]
 
     async def persona(self, cpf: str) -> dict | None:
         digits = "".join(c for c in cpf if c.isdigit())

@@ -159,7 +159,7 @@ async def _headless(
 def _login_problem(persona: dict | None, client: dict) -> tuple[str, str] | None:
     if persona is None:
         return "unknown_persona", "CPF não encontrado entre as personas do sandbox."
-    if persona.get("ente") not in (None, client.get("ente")):
+    if persona.get("ente") not in (None, client.get("ente")) and not client.get("platform"):
         return "unknown_persona", "CPF não encontrado entre as personas do sandbox."
     if persona.get("bloqueada"):
         return "blocked", "Conta bloqueada. Procure o atendimento gov.br."
@@ -203,7 +203,7 @@ async def login_page(
             "Este pedido de login expirou ou não existe. Volte ao serviço e tente de novo.",
         )
     req, client = pending
-    personas = await lc.registry.personas(client.get("ente"))
+    personas = await lc.registry.personas(client.get("ente"), every_ente=bool(client.get("platform")))
     cards = [
         {
             "cpf": p["cpf"],

@@ -107,6 +107,10 @@ class LoginClient(ClientBase):
         "digits",
         description="sub do id_token: 12345678900 (padrão) ou 123456789-00 (como um exemplo do roteiro).",
     )
+    platform: bool = Field(
+        False,
+        description="Cliente de plataforma (ex.: o assinatura_mock como cliente do gov.br): aceita personas de todos os entes.",
+    )
     verified_as_string: bool = Field(
         False,
         description='email_verified/phone_number_verified como "true" (exemplo do id_token) em vez de true.',
