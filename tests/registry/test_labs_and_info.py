@@ -76,5 +76,7 @@ def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_proc
     assert {r["robot"]["kind"] for r in seed["robots"]} >= {"accept", "refuse", "send"}
     assert info["registry"]["admin_token"].startswith("sbx_admin_")
     assert info["login"]["issuer"] == sandbox_settings.login_issuer_url
-    assert info["login"]["client"]["client_id"] == "sandbox-local" and info["login"]["client"]["client_secret"]
+    assert (
+        info["login"]["client"]["client_id"] == "sandbox-local" and info["login"]["client"]["client_secret"]
+    )
     assert os.path.exists(info["pki"]["root_ca_path"])

@@ -180,3 +180,23 @@ async def test_deleting_an_ente_removes_what_it_owned(registry):
     assert (await registry.delete("/sandbox/registry/entes/3304557")).status_code == 204
     assert (await registry.get("/sandbox/registry/entes/3304557")).status_code == 404
     assert (await registry.get("/sandbox/registry/clients/rj.portal")).status_code == 404
+
+
+async def test_only_the_admin_registers_platform_clients(registry):
+    rio = await new_ente(registry)
+    body = {**LOGIN_CLIENT, "platform": True}
+    response = await registry.post(
+        "/sandbox/registry/entes/3304557/login-clients", json=body, headers=bearer(rio["api_key"])
+    )
+    assert response.status_code == 403
+    ok = await registry.post(
+        "/sandbox/registry/entes/3304557/login-clients",
+        json={**LOGIN_CLIENT, "client_id": "rj.x"},
+        headers=bearer(rio["api_key"]),
+    )
+    patch = await registry.patch(
+        "/sandbox/registry/entes/3304557/login-clients/rj.x",
+        json={"platform": True},
+        headers=bearer(rio["api_key"]),
+    )
+    assert ok.status_code == 201 and patch.status_code == 403

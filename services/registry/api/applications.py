@@ -10,7 +10,7 @@ from sandbox_kernel.app import Transaction
 from .. import applications as apps
 from .. import entes
 from ..domain.clients import AssinaturaClient, LoginClient
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 
@@ -29,6 +29,7 @@ def _router(kind: str, segment: str, model: type) -> APIRouter:
     )
     async def register(ibge: str, spec: model, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:  # type: ignore[valid-type]
         who.require_ente(ibge)
+        _platform_needs_admin(who, getattr(spec, "platform", False))
         await entes.get_ente(tx, ibge)
         row, secret = await apps.register(tx, ibge, kind, spec)
         return apps.public_view(row) | {"client_secret": secret}
@@ -47,6 +48,7 @@ def _router(kind: str, segment: str, model: type) -> APIRouter:
         ibge: str, client_id: str, changes: dict = Body(...), who: Caller = CallerDep, tx: Transaction = TxDep
     ) -> dict:
         row = await owned(tx, who, ibge, client_id)
+        _platform_needs_admin(who, bool(changes.get("platform")))
         return apps.public_view(await apps.update(tx, row, changes))
 
     @router.post("/{client_id}/secret", summary="Gera um novo client_secret; o anterior deixa de valer")
@@ -60,6 +62,12 @@ def _router(kind: str, segment: str, model: type) -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+def _platform_needs_admin(who: Caller, platform: bool) -> None:
+    # A platform client sees personas of every ente: granting that is the admin's call, not an ente's.
+    if platform and not who.admin:
+        raise Forbidden("Só o administrador registra clientes de plataforma (platform=true).")
 
 
 login_router = _router("login", "login-clients", LoginClient)
