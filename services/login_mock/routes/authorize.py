@@ -157,9 +157,8 @@ async def _headless(
 
 
 def _login_problem(persona: dict | None, client: dict) -> tuple[str, str] | None:
-    if persona is None:
-        return "unknown_persona", "CPF não encontrado entre as personas do sandbox."
-    if persona.get("ente") not in (None, client.get("ente")) and not client.get("platform"):
+    other_ente = persona is not None and persona.get("ente") not in (None, client.get("ente"))
+    if persona is None or (other_ente and not client.get("platform")):
         return "unknown_persona", "CPF não encontrado entre as personas do sandbox."
     if persona.get("bloqueada"):
         return "blocked", "Conta bloqueada. Procure o atendimento gov.br."

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from sandbox_kernel.app import Transaction
 
 from .. import entes, labs
+from ..errors import NotFound
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/labs", tags=["turmas (labs)"])
@@ -29,7 +30,7 @@ async def get(nome: str, request: Request, who: Caller = CallerDep, tx: Transact
     who.require_admin()
     rows = await entes.list_entes(tx, lab=nome)
     if not rows:
-        raise labs.NotFound(f"Turma {nome!r} não encontrada.")
+        raise NotFound(f"Turma {nome!r} não encontrada.")
     ns = request.app.state.runtime.settings.topic_namespace
     return {"lab": nome, "entes": [entes.view(r, ns) for r in rows]}
 

@@ -9,6 +9,7 @@ from sandbox_kernel.app import Transaction
 
 from .. import entes, personas_store
 from ..domain.personas import Persona, generate_personas
+from ..errors import NotFound
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/personas", tags=["personas"])
@@ -62,7 +63,7 @@ async def generate(spec: GenerateSpec, who: Caller = CallerDep, tx: Transaction 
 async def get(cpf: str, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:
     row = await personas_store.get_persona(tx, cpf)
     if not who.can_see(row.ente):
-        raise personas_store.NotFound(f"Persona com CPF {cpf} não encontrada.")
+        raise NotFound(f"Persona com CPF {cpf} não encontrada.")
     return personas_store.view(row)
 
 
