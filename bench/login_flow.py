@@ -16,6 +16,7 @@ import base64
 import hashlib
 import os
 import secrets
+import signal
 import shutil
 import statistics
 import subprocess
@@ -96,6 +97,7 @@ def start_peer(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [npx, "--yes", "oauth2-mock-server", "-a", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # npx runs node as a child: stop the whole group at the end
     )
     for _ in range(600):
         try:
@@ -144,7 +146,7 @@ def main() -> None:
             theirs = report("oauth2-mock-server", flows, lat, args.seconds)
             print(f"\nratio sandbox / oauth2-mock-server: {ours / theirs:.2f}x (target ≥ 1.0x)")
         finally:
-            peer.terminate()
+            os.killpg(peer.pid, signal.SIGTERM)
             login.stop()
             registry.stop()
 
