@@ -80,3 +80,38 @@ def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_proc
         info["login"]["client"]["client_id"] == "sandbox-local" and info["login"]["client"]["client_secret"]
     )
     assert os.path.exists(info["pki"]["root_ca_path"])
+
+
+@pytest.mark.e2e
+def test_registry_cli_common_tasks(sandbox_process, sandbox_settings, tmp_path):
+    sandbox_process("registry")
+    env = _env(sandbox_settings)
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*CLI, "registry", *args], env=env, capture_output=True, text=True, timeout=120)
+
+    created = cli("ente-create", "4106902", "Curitiba", "--uf", "PR", "--json")
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["api_key"].startswith("sbx_4106902_")
+    app = cli(
+        "app-register",
+        "4106902",
+        "Portal",
+        "--redirect-uri",
+        "https://portal.curitiba.pr.gov.br/cb",
+        "--scope",
+        "openid",
+        "--scope",
+        "email",
+        "--json",
+    )
+    assert app.returncode == 0, app.stdout + app.stderr
+    assert json.loads(app.stdout)["scopes"] == ["openid", "email"] and json.loads(app.stdout)["client_secret"]
+    bad = cli("app-register", "4106902", "X", "--redirect-uri", "javascript:alert(1)")
+    assert bad.returncode == 1 and "redirect_uris" in bad.stdout
+    personas = json.loads(cli("personas", "--json").stdout)
+    assert len(personas) >= 15
+    cert = cli("system-certificate", "4106902", "SEI Curitiba", "--out", str(tmp_path / "certs"))
+    assert cert.returncode == 0, cert.stdout + cert.stderr
+    assert (tmp_path / "certs" / "sistema.key").stat().st_mode & 0o077 == 0
+    assert "BEGIN CERTIFICATE" in (tmp_path / "certs" / "sistema.crt").read_text()
