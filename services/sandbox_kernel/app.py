@@ -54,7 +54,7 @@ class ServiceRuntime:
 
     @property
     def url(self) -> str:
-        return f"http://{self.settings.host}:{self.settings.port_of(self.service.name)}"
+        return self.service.url(self.settings)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

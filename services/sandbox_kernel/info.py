@@ -22,7 +22,7 @@ DEFAULT_PERSONAS_FILE = (
 def sandbox_info(settings: Settings) -> dict[str, Any]:
     services = {}
     for s in SERVICES.values():
-        url = f"http://{settings.host}:{settings.port_of(s.name)}"
+        url = s.url(settings)
         services[s.package] = {
             "url": url,
             "port": settings.port_of(s.name),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import ssl
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -11,10 +17,25 @@ class ServiceInfo:
     package: str  # import package under services/
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
+    tls_env: str | None = None  # services that serve HTTPS unless this variable says false
 
     @property
     def factory(self) -> str:
         return f"{self.package}.app:create_app"
+
+    @property
+    def scheme(self) -> str:
+        off = self.tls_env and os.environ.get(self.tls_env, "true").strip().lower() in ("false", "0", "no")
+        return "https" if self.tls_env and not off else "http"
+
+    def url(self, settings: Settings) -> str:
+        return f"{self.scheme}://{settings.host}:{settings.port_of(self.name)}"
+
+
+def local_verify(settings: Settings) -> ssl.SSLContext | bool:
+    """How our own tools trust an HTTPS service of the sandbox: by the sandbox root CA in the data dir."""
+    root = settings.data_dir / "pki" / "raiz-sandbox.crt"
+    return ssl.create_default_context(cafile=str(root)) if root.exists() else True
 
 
 SERVICES: dict[str, ServiceInfo] = {
@@ -31,7 +52,11 @@ SERVICES: dict[str, ServiceInfo] = {
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
         ),
         ServiceInfo(
-            "tramita", "tramita_mock", "Tramita GOV.BR (PEN)", ("homolog.api.processoeletronico.gov.br",)
+            "tramita",
+            "tramita_mock",
+            "Tramita GOV.BR (PEN)",
+            ("homolog.api.processoeletronico.gov.br",),
+            tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
         ),
     )
 }

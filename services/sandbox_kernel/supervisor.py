@@ -24,7 +24,7 @@ from rich.text import Text
 from .broker import EmbeddedBroker
 from .process import child_preexec
 from .serve import preflight
-from .services import ServiceInfo
+from .services import ServiceInfo, local_verify
 from .settings import Settings
 
 MAX_RESTARTS = 3
@@ -135,34 +135,38 @@ class Supervisor:
     async def _wait_healthy(self) -> dict[str, str]:
         result: dict[str, str] = {}
         deadline = time.monotonic() + HEALTH_TIMEOUT
-        async with httpx.AsyncClient(timeout=2.0) as client:
-            for child in self.children:
-                url = (
-                    f"http://{self.settings.host}:{self.settings.port_of(child.service.name)}/sandbox/health"
-                )
-                while True:
-                    if self.stop_requested.is_set():
-                        return result
-                    if child.process and child.process.returncode is not None:
-                        self.failure = (
-                            f"{child.service.package} terminou ao iniciar (código {child.process.returncode})"
-                        )
-                        return result
-                    with contextlib.suppress(httpx.HTTPError):
-                        response = await client.get(url)
-                        if response.status_code in (200, 503):
-                            body = response.json()
-                            result[child.service.name] = body.get("status", "?")
-                            if body.get("status") != "ok":
-                                result[child.service.name] += f": {body.get('reason', '')}"
-                            break
-                    if time.monotonic() > deadline:
-                        self.failure = (
-                            f"{child.service.package} não respondeu em {url} em {HEALTH_TIMEOUT:.0f}s"
-                        )
-                        return result
-                    await asyncio.sleep(0.2)
+        for child in self.children:
+            url = f"{child.service.url(self.settings)}/sandbox/health"
+            while True:
+                if self.stop_requested.is_set():
+                    return result
+                if child.process and child.process.returncode is not None:
+                    self.failure = (
+                        f"{child.service.package} terminou ao iniciar (código {child.process.returncode})"
+                    )
+                    return result
+                status = await self._probe(url)
+                if status is not None:
+                    result[child.service.name] = status
+                    break
+                if time.monotonic() > deadline:
+                    self.failure = f"{child.service.package} não respondeu em {url} em {HEALTH_TIMEOUT:.0f}s"
+                    return result
+                await asyncio.sleep(0.2)
         return result
+
+    async def _probe(self, url: str) -> str | None:
+        """'ok', 'degraded: <reason>', or None while the service does not answer."""
+        try:
+            async with httpx.AsyncClient(timeout=2.0, verify=local_verify(self.settings)) as client:
+                response = await client.get(url)
+        except httpx.HTTPError:
+            return None
+        if response.status_code not in (200, 503):
+            return None
+        body = response.json()
+        status = body.get("status", "?")
+        return status if status == "ok" else f"{status}: {body.get('reason', '')}"
 
     def _print_table(self, health: dict[str, str]) -> None:
         table = Table(title="govbr-sandbox no ar", title_justify="left")
@@ -172,7 +176,7 @@ class Supervisor:
         table.add_column("saúde")
         for child in self.children:
             s = child.service
-            url = f"http://{self.settings.host}:{self.settings.port_of(s.name)}"
+            url = s.url(self.settings)
             status = health.get(s.name, "?")
             style = "green" if status == "ok" else "yellow"
             table.add_row(

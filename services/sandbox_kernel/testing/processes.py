@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from ..process import child_preexec
-from ..services import resolve_service
+from ..services import local_verify, resolve_service
 from ..settings import Settings
 
 
@@ -33,7 +33,7 @@ class ServiceProcess:
 
     @property
     def url(self) -> str:
-        return f"http://{self.settings.host}:{self.port}"
+        return self.service.url(self.settings)
 
     def start(self, timeout: float = 30.0) -> ServiceProcess:
         env = {**os.environ, **self.settings.as_env(), "PYTHONUNBUFFERED": "1"}
@@ -56,7 +56,9 @@ class ServiceProcess:
             if self.process and self.process.poll() is not None:
                 raise RuntimeError(f"{self.service.package} exited: {self.log_path.read_text()[-2000:]}")
             try:
-                response = httpx.get(f"{self.url}/sandbox/health", timeout=2)
+                response = httpx.get(
+                    f"{self.url}/sandbox/health", timeout=2, verify=local_verify(self.settings)
+                )
                 if response.status_code in (200, 503):
                     return response
             except httpx.HTTPError:
