@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 
 import anyio
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
-from sandbox_kernel.registry_client import RegistryClient
+from sandbox_kernel.registry_client import RegistryClient, RegistryUnavailable
 from sandbox_kernel.settings import Settings
 
 from . import identity, pki_store
@@ -55,6 +56,12 @@ def create_app(
         on_startup=startup,
     )
     _close_registry_on_shutdown(app)
+
+    @app.exception_handler(RegistryUnavailable)
+    async def _registry_down(_: Request, exc: RegistryUnavailable) -> PlainTextResponse:
+        # The real service would answer 5xx too; say why instead of a stack trace.
+        return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
+
     return app
 
 

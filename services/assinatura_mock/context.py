@@ -10,8 +10,11 @@ from fastapi import Request
 from sandbox_kernel.app import ServiceRuntime
 from sandbox_kernel.registry_client import RegistryClient
 
+from .domain.certificates import KeyPair
+from .govbr_login import GovbrLogin, connect
 from .options import AssinaturaOptions
 from .pki_store import SigningPKI
+from .storage import TokenRow
 
 
 @dataclass
@@ -22,6 +25,27 @@ class Context:
     options: AssinaturaOptions
     # One issuing at a time per CPF, so two concurrent first calls do not make two certificates.
     cert_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    # The current certificate and key per CPF, so a signature session does not reload the PEMs each time.
+    cert_cache: dict[str, KeyPair] = field(default_factory=dict)
+    # Token rows by hash (only their immutable fields are trusted from here; uses are counted in the DB).
+    token_cache: dict[str, TokenRow] = field(default_factory=dict)
+    # Our gov.br (login_mock) client, connected on first use: the registry may start after us.
+    govbr: GovbrLogin | None = None
+
+    async def govbr_login(self) -> GovbrLogin | None:
+        if self.govbr is None:
+            settings = self.runtime.settings
+            self.govbr = await connect(self.registry, settings.login_issuer_url, self.public_url)
+        return self.govbr
+
+    @property
+    def public_url(self) -> str:
+        return (self.options.public_url or self.runtime.url).rstrip("/")
+
+    def remember_token(self, row: TokenRow) -> None:
+        if len(self.token_cache) > 10_000:
+            self.token_cache.clear()
+        self.token_cache[row.token_hash] = row
 
     def cert_lock(self, cpf: str) -> asyncio.Lock:
         return self.cert_locks.setdefault(cpf, asyncio.Lock())

@@ -1,21 +1,23 @@
-"""The "who is the user" step of /oauth2.0/authorize, in one replaceable place.
+"""The "who is the user" step of /oauth2.0/authorize, in one place.
 
-The real CAS delegates authentication to gov.br (Login Único). For now the sandbox shows a persona picker
-(``GET/POST /oauth2.0/login``). To delegate to login_mock as an OIDC client, replace ``begin`` with a
-redirect to login_mock's /authorize (state = the authorization id) and add a callback route that resolves
-the persona and calls ``authorization.user_identified`` exactly as ``pick`` does below.
+The real CAS delegates authentication to gov.br (Login Único); so does the sandbox: ``begin`` sends the
+browser to login_mock's /authorize as an OIDC client (see ``govbr_login``), and the callback resolves the
+persona. When login_mock cannot be used (registry unreachable), a persona picker stands in
+(``GET/POST /oauth2.0/login``).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from . import pages
 from .authorization import load_pending, user_identified
 from .context import Context, ctx_of
+from .govbr_login import CALLBACK_PATH
 from .storage import AuthorizationRow
 from .web import form_fields
 
@@ -25,9 +27,38 @@ LOGIN_PATH = "/oauth2.0/login"
 
 
 async def begin(request: Request, ctx: Context, auth: AuthorizationRow, login_hint: str | None) -> Response:
-    """Start authenticating the user of authorization ``auth``."""
+    """Start authenticating the user of authorization ``auth``: at gov.br (login_mock), as the real CAS does."""
+    govbr = await ctx.govbr_login()
+    if govbr is not None:
+        return RedirectResponse(govbr.authorize_url(auth.id), status_code=302)
     query = {"autorizacao": auth.id} | ({"login_hint": login_hint} if login_hint else {})
     return RedirectResponse(f"{LOGIN_PATH}?{urlencode(query)}", status_code=302)
+
+
+@router.get(CALLBACK_PATH, include_in_schema=False)
+async def govbr_callback(
+    request: Request, state: str = "", code: str | None = None, error: str | None = None
+) -> Response:
+    """Back from gov.br: find out who logged in and go on to the consent page."""
+    ctx = ctx_of(request)
+    auth = await load_pending(ctx, state)
+    govbr = await ctx.govbr_login()
+    if auth is None or govbr is None:
+        return HTMLResponse(pages.expired(), status_code=400)
+    if error or not code:
+        return HTMLResponse(
+            pages.bad_request(f"O login gov.br não foi concluído ({error or 'sem code'})."), 400
+        )
+    try:
+        cpf = await govbr.cpf_for(code, auth.id)
+    except httpx.HTTPError as exc:
+        return HTMLResponse(pages.bad_request(f"Falha ao trocar o code no gov.br: {type(exc).__name__}"), 502)
+    persona = await ctx.registry.persona(cpf)
+    if persona is None or persona.get("ente") not in (None, auth.ente):
+        return HTMLResponse(
+            pages.bad_request("Esta conta gov.br não é uma persona deste ente."), status_code=403
+        )
+    return await user_identified(request, ctx, auth, persona)
 
 
 @router.get(LOGIN_PATH, summary="Sandbox: escolha da persona (substitui o login gov.br)")

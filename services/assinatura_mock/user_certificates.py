@@ -23,9 +23,13 @@ RENEW_MARGIN = timedelta(days=1)
 
 async def certificate_for(ctx: Context, persona: dict, client_id: str, ente: str | None) -> KeyPair:
     cpf = persona["cpf"]
+    cached = ctx.cert_cache.get(cpf)
+    if cached is not None and _still_good(cached):
+        return cached
     async with ctx.cert_lock(cpf):
         current = await _current(ctx, cpf)
         if current is not None:
+            ctx.cert_cache[cpf] = current
             return current
         key = certs.new_key(2048)
         cert = certs.issue_holder_certificate(
@@ -58,7 +62,12 @@ async def certificate_for(ctx: Context, persona: dict, client_id: str, ente: str
                 subject=format(cert.serial_number, "x"),
                 ente=ente,
             )
+        ctx.cert_cache[cpf] = pair
         return pair
+
+
+def _still_good(pair: KeyPair) -> bool:
+    return pair.certificate.not_valid_after_utc - RENEW_MARGIN > now()
 
 
 async def _current(ctx: Context, cpf: str) -> KeyPair | None:
@@ -75,7 +84,7 @@ async def _current(ctx: Context, cpf: str) -> KeyPair | None:
     if row is None:
         return None
     pair = KeyPair.from_pem(row.certificate_pem.encode(), row.key_pem.encode())
-    if pair.certificate.not_valid_after_utc - RENEW_MARGIN <= now():
+    if not _still_good(pair):
         return None
     if pair.certificate.issuer != ctx.pki.final.certificate.subject or not _issued_by(
         pair.certificate, ctx.pki.final

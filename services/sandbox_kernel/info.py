@@ -66,6 +66,12 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "jwks": settings.login_issuer_url + "jwk",
             "client": (seed or {}).get("login_client"),
         },
+        "assinatura": {
+            "cadeia_pem": services["assinatura_mock"]["url"] + "/sandbox/cadeia.pem",
+            "cadeia_p7b": services["assinatura_mock"]["url"] + "/sandbox/cadeia.p7b",
+            "verificar": services["assinatura_mock"]["url"] + "/sandbox/verificar",
+            "client": (seed or {}).get("assinatura_client"),
+        },
         "personas": {
             "url": f"{registry_url}/sandbox/registry/personas",
             "default_file": str(DEFAULT_PERSONAS_FILE),

@@ -80,6 +80,25 @@ class RegistryClient:
         self.invalidate()
         return response.json()
 
+    async def ensure_login_client(self, ente: str, spec: dict) -> str:
+        """Register an Acesso GOV.BR client for a sandbox service, or give it a fresh secret; returns the secret.
+
+        Services that are themselves gov.br clients (the ITI emulator) call this at start, so they never
+        need a secret written anywhere: each start rotates it.
+        """
+        client_id = spec["client_id"]
+        existing = await self._http.get(f"/clients/{client_id}")
+        if existing.status_code == 404:
+            response = await self._http.post(f"/entes/{ente}/login-clients", json=spec)
+        else:
+            owner = existing.json()["ente"]
+            await self._http.patch(f"/entes/{owner}/login-clients/{client_id}", json=spec)
+            response = await self._http.post(f"/entes/{owner}/login-clients/{client_id}/secret")
+        if response.status_code >= 400:
+            raise RegistryUnavailable(f"registry recusou o cliente {client_id}: {response.text[:200]}")
+        self.invalidate()
+        return response.json()["client_secret"]
+
     async def certificate_owner(self, fingerprint_sha256: str) -> dict | None:
         return await self._get(f"/certificates/{fingerprint_sha256}")
 

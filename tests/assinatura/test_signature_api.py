@@ -357,3 +357,25 @@ async def test_expired_token_is_401(start_assinatura, dev_secret):
         )
     response = await _sign(assinatura, token, hash_b64(b"x"))
     assert response.status_code == 401 and "expirado" in response.json()["message"]
+
+
+async def test_timestamp_token_verifies_with_openssl_ts(assinatura, dev_secret, tmp_path):
+    token = await access_token(assinatura, dev_secret, JOAO, "sign")
+    raw = (await _sign(assinatura, token, hash_b64(DOCUMENT))).content
+    signer = cms.ContentInfo.load(raw)["content"]["signer_infos"][0]
+    (tmp_path / "token.der").write_bytes(signer["unsigned_attrs"][0]["values"][0].dump())
+    (tmp_path / "chain.pem").write_text((await assinatura.get("/sandbox/cadeia.pem")).text)
+    imprint = hashlib.sha256(signer["signature"].native).hexdigest()
+    args = [
+        "ts",
+        "-verify",
+        "-token_in",
+        "-in",
+        str(tmp_path / "token.der"),
+        "-CAfile",
+        str(tmp_path / "chain.pem"),
+    ]
+    ok = await openssl(*args, "-digest", imprint)
+    assert ok.returncode == 0 and b"Verification: OK" in ok.stdout, ok.stdout + ok.stderr
+    other = await openssl(*args, "-digest", hashlib.sha256(b"outra coisa").hexdigest())
+    assert other.returncode != 0

@@ -26,12 +26,17 @@ from asn1crypto import x509 as ax509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from . import der
 from .certificates import KeyPair
 
 Encoding = Literal["ber", "der"]
 EOC = b"\x00\x00"
 
-TimestampFn = Callable[[bytes], cms.ContentInfo]  # signature value → RFC 3161 token (a ContentInfo)
+TimestampFn = Callable[[bytes], bytes]  # signature value → DER RFC 3161 TimeStampToken
+
+DATA_OID = bytes.fromhex("06092a864886f70d010701")
+SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
+TIMESTAMP_ATTRIBUTE_OID = bytes.fromhex("060b2a864886f70d010910020e")
 
 
 # AlgorithmIdentifier{sha256} with the parameters absent, as in the responses since 2023-05. Built from its
@@ -87,37 +92,32 @@ def build_signed_data(
     if len(digest) != 32:
         raise ValueError("digest must be the 32 bytes of a SHA-256")
     cert = ax509.Certificate.load(signer.cert_der)
-    attrs = signed_attributes(digest, signing_time)
-    signature = rsa_sign(signer.key, attrs.dump())  # DER of the SET (tag 0x31), as RFC 5652 §5.4 says
-    signer_info = {
-        "version": "v1",
-        "sid": cms.SignerIdentifier(
-            {
-                "issuer_and_serial_number": cms.IssuerAndSerialNumber(
-                    {"issuer": cert.issuer, "serial_number": cert.serial_number}
-                )
-            }
+    signed_attrs = signed_attributes(digest, signing_time).dump()
+    signature = rsa_sign(signer.key, signed_attrs)  # over the DER SET (tag 0x31), RFC 5652 §5.4
+    parts = [
+        b"\x02\x01\x01",  # version 1
+        der.sequence(
+            cert["tbs_certificate"]["issuer"].dump(), cert["tbs_certificate"]["serial_number"].dump()
         ),
-        "digest_algorithm": sha256_algorithm(),
-        "signed_attrs": attrs,
-        "signature_algorithm": sha256_rsa_algorithm(),
-        "signature": signature,
-    }
+        sha256_algorithm().dump(),
+        b"\xa0" + signed_attrs[1:],  # signedAttrs [0] IMPLICIT SET
+        sha256_rsa_algorithm().dump(),
+        der.octet_string(signature),
+    ]
     if timestamp is not None:
         token = timestamp(signature)
-        signer_info["unsigned_attrs"] = cms.CMSAttributes(
-            [cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]})]
-        )
-    signed_data = cms.SignedData(
-        {
-            "version": "v1",
-            "digest_algorithms": [sha256_algorithm()],
-            "encap_content_info": {"content_type": "data"},
-            "certificates": [cert],
-            "signer_infos": [cms.SignerInfo(signer_info)],
-        }
+        parts.append(der.context(1, der.sequence(TIMESTAMP_ATTRIBUTE_OID, der.set_of(token))))
+    signer_info = der.sequence(*parts)
+    signed_data = der.sequence(
+        b"\x02\x01\x01",  # version 1
+        der.set_of(sha256_algorithm().dump()),
+        der.sequence(DATA_OID),  # encapContentInfo id-data, eContent absent: detached
+        der.context(0, signer.cert_der),  # certificates: the signer's only
+        der.set_of(signer_info),
     )
-    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+    # Assembled from DER parts (asn1crypto re-encodes certificates on every dump); loaded back so callers
+    # get the parsed structure, whose dump() returns exactly these bytes.
+    return cms.ContentInfo.load(der.sequence(SIGNED_DATA_OID, der.context(0, signed_data)))
 
 
 def encode(content_info: cms.ContentInfo, encoding: Encoding = "ber") -> bytes:

@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import lru_cache
 
-from asn1crypto import algos, cms, core, tsp
+from asn1crypto import algos, cms, tsp
 from asn1crypto import x509 as ax509
 
+from . import der
 from .certificates import TSA_POLICY, KeyPair
 from .cms import rsa_sign, sha256_algorithm, sha256_rsa_algorithm
 
+SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
+CONTENT_TYPE_OID = bytes.fromhex("06092a864886f70d010903")
+MESSAGE_DIGEST_OID = bytes.fromhex("06092a864886f70d010904")
+TST_INFO_OID = bytes.fromhex("060b2a864886f70d0109100104")
 
-def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | None = None) -> cms.ContentInfo:
-    """The TimeStampToken for a SHA-256 ``imprint``."""
+
+def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | None = None) -> bytes:
+    """The DER TimeStampToken (a ContentInfo with a SignedData over a TSTInfo) for a SHA-256 ``imprint``."""
     gen_time = gen_time or dt.datetime.now(dt.UTC)
-    tsa_cert = ax509.Certificate.load(tsa.cert_der)
     tst_info = tsp.TSTInfo(
         {
             "version": "v1",
@@ -37,17 +43,49 @@ def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | Non
         }
     )
     tst_der = tst_info.dump()
+    ess_attribute, issuer_and_serial = _tsa_parts(tsa.cert_der)
+    content_type = der.sequence(CONTENT_TYPE_OID, der.set_of(TST_INFO_OID))
+    message_digest = der.sequence(
+        MESSAGE_DIGEST_OID, der.set_of(der.octet_string(hashlib.sha256(tst_der).digest()))
+    )
+    signed_attrs = der.set_of(content_type, message_digest, ess_attribute)
+    signature = rsa_sign(tsa.key, signed_attrs)
+    signer_info = der.sequence(
+        b"\x02\x01\x01",  # version 1
+        issuer_and_serial,
+        sha256_algorithm().dump(),
+        b"\xa0" + signed_attrs[1:],
+        sha256_rsa_algorithm().dump(),
+        der.octet_string(signature),
+    )
+    encap = der.sequence(TST_INFO_OID, der.context(0, der.octet_string(tst_der)))
+    signed_data = der.sequence(
+        b"\x02\x01\x03",  # version 3: eContentType is not id-data
+        der.set_of(sha256_algorithm().dump()),
+        encap,
+        der.context(0, tsa.cert_der),  # certificates [0] IMPLICIT SET OF: the TSA certificate
+        der.set_of(signer_info),
+    )
+    return der.sequence(SIGNED_DATA_OID, der.context(0, signed_data))
+
+
+@lru_cache(maxsize=8)
+def _tsa_parts(cert_der: bytes) -> tuple[bytes, bytes]:
+    """What never changes for one TSA certificate: the signingCertificateV2 attribute (SHA-512 of the
+    certificate, as in staging) and the signer's issuerAndSerialNumber. Built once: asn1crypto is slow here."""
+    cert = ax509.Certificate.load(cert_der)
+    issuer = cert["tbs_certificate"]["issuer"]
     ess = tsp.SigningCertificateV2(
         {
             "certs": [
                 tsp.ESSCertIDv2(
                     {
                         "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha512"}),
-                        "cert_hash": hashlib.sha512(tsa.cert_der).digest(),
+                        "cert_hash": hashlib.sha512(cert_der).digest(),
                         "issuer_serial": tsp.IssuerSerial(
                             {
-                                "issuer": [ax509.GeneralName({"directory_name": tsa_cert.issuer})],
-                                "serial_number": tsa_cert.serial_number,
+                                "issuer": [ax509.GeneralName({"directory_name": issuer})],
+                                "serial_number": cert.serial_number,
                             }
                         ),
                     }
@@ -55,41 +93,5 @@ def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | Non
             ]
         }
     )
-    attrs = cms.CMSAttributes(
-        [
-            cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
-            cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}),
-            cms.CMSAttribute({"type": "signing_certificate_v2", "values": [ess]}),
-        ]
-    )
-    signature = rsa_sign(tsa.key, attrs.dump())
-    signed_data = cms.SignedData(
-        {
-            "version": "v3",
-            "digest_algorithms": [sha256_algorithm()],
-            "encap_content_info": {
-                "content_type": "tst_info",
-                "content": core.ParsableOctetString(tst_der),
-            },
-            "certificates": [tsa_cert],
-            "signer_infos": [
-                cms.SignerInfo(
-                    {
-                        "version": "v1",
-                        "sid": cms.SignerIdentifier(
-                            {
-                                "issuer_and_serial_number": cms.IssuerAndSerialNumber(
-                                    {"issuer": tsa_cert.issuer, "serial_number": tsa_cert.serial_number}
-                                )
-                            }
-                        ),
-                        "digest_algorithm": sha256_algorithm(),
-                        "signed_attrs": attrs,
-                        "signature_algorithm": sha256_rsa_algorithm(),
-                        "signature": signature,
-                    }
-                )
-            ],
-        }
-    )
-    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+    attribute = cms.CMSAttribute({"type": "signing_certificate_v2", "values": [ess]}).dump()
+    return attribute, der.sequence(issuer.dump(), cert["tbs_certificate"]["serial_number"].dump())

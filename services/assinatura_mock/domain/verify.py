@@ -58,6 +58,8 @@ class Report:
     def veredito(self) -> Literal["valida", "invalida", "indeterminada"]:
         if any(c.resultado == "falha" for c in self.verificacoes):
             return "invalida"
+        if any(c.id == "message_digest" and c.resultado != "ok" for c in self.verificacoes):
+            return "indeterminada"  # signature fine, but nothing to compare messageDigest with
         return "valida" if self.verificacoes else "indeterminada"
 
     def as_dict(self) -> dict:
@@ -139,7 +141,7 @@ def _inspect_cms(raw: bytes, report: Report, trust: Trust, truncated_hint: bool 
         sd = info["content"]
         signer_infos = list(sd["signer_infos"])
         certificates = [c.chosen.dump() for c in sd["certificates"]] if sd["certificates"].native else []
-        _ = sd["encap_content_info"].native
+        _ = info.native  # parse everything now: a truncated CMS fails here, not halfway through the checks
     except Exception as exc:  # any parse failure means the same thing to the user
         if truncated_hint:
             report.add(

@@ -79,8 +79,15 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
             "cabeçalho Authorization: Bearer ausente",
             "Authorization: Bearer <access_token>",
         )
-    async with ctx.runtime.db.sessionmaker() as session:
-        row = await session.get(TokenRow, oauth.digest(value))
+    token_hash = oauth.digest(value)
+    row = ctx.token_cache.get(token_hash)
+    if row is None:
+        # Cached afterwards: only the use count changes, and it is counted atomically in the database when
+        # signing (a stale count here only delays the refusal to that UPDATE).
+        async with ctx.runtime.db.sessionmaker() as session:
+            row = await session.get(TokenRow, token_hash)
+        if row is not None:
+            ctx.remember_token(row)
     if row is None:
         raise Refusal(
             401,
@@ -167,14 +174,16 @@ async def assinar_pkcs7(request: Request) -> Response:
         der = await anyio.to_thread.run_sync(build)
         async with ctx.runtime.transaction() as tx:
             # Count the use atomically: concurrent calls with a sign token cannot both succeed.
-            counted = await tx.session.execute(
-                update(TokenRow)
-                .where(TokenRow.token_hash == row.token_hash, TokenRow.uses < TokenRow.max_uses)
-                .values(uses=TokenRow.uses + 1)
-            )
-            if counted.rowcount != 1:
+            used = (
+                await tx.session.execute(
+                    update(TokenRow)
+                    .where(TokenRow.token_hash == row.token_hash, TokenRow.uses < TokenRow.max_uses)
+                    .values(uses=TokenRow.uses + 1)
+                    .returning(TokenRow.uses)
+                )
+            ).scalar_one_or_none()
+            if used is None:
                 raise Refusal(401, *_used_up(row))
-            used = (await tx.session.get(TokenRow, row.token_hash)).uses  # type: ignore[union-attr]
             tx.emit(
                 SignatureCreated(
                     assinatura_id=request_id,

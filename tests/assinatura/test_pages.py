@@ -1,0 +1,127 @@
+"""The CAS pages in headless Chromium (Debian's chromium, driven by Playwright), with the registry, login_mock
+and the assinatura service as real processes: login at gov.br (login_mock, as the real CAS delegates), consent
+with a wrong code then 12345, the bronze refusal, and the code the municipal app receives working at
+/oauth2.0/token. A user already logged in at gov.br is not asked again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+from playwright.async_api import async_playwright
+
+from .conftest import ANA, DEV_LOCAL, MARIA
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--no-proxy-server",
+]
+
+
+class _App(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.end_headers()
+        self.wfile.write("app do município".encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def municipal_app():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _App)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/assinatura/retorno"
+    server.shutdown()
+
+
+@pytest.fixture
+async def site(sandbox_process, sandbox_settings, municipal_app):
+    sandbox_process("registry")
+    sandbox_process("login")
+    cas = sandbox_process("assinatura")
+    secret = json.loads((sandbox_settings.data_dir / "seed.json").read_text())["assinatura_client"][
+        "client_secret"
+    ]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = await (await browser.new_context(locale="pt-BR")).new_page()
+        yield {"page": page, "cas": cas, "secret": secret, "app": municipal_app}
+        await browser.close()
+
+
+async def _authorize(site, state: str) -> None:
+    params = {
+        "response_type": "code",
+        "client_id": DEV_LOCAL,
+        "scope": "sign govbr",
+        "redirect_uri": site["app"],
+        "state": state,
+        "nonce": "n",
+    }
+    await site["page"].goto(f"{site['cas'].url}/oauth2.0/authorize?{urlencode(params)}")
+
+
+async def _govbr_login(page, cpf: str) -> None:
+    """The gov.br (login_mock) login page and its data consent, as the user sees them."""
+    await page.wait_for_url("**/login?**")
+    await page.click(f"button[data-cpf='{cpf}']")
+    await page.wait_for_url("**/consent?**")
+    if "/oauth2.0/consent" not in page.url:  # gov.br's own consent, the first time only
+        await page.click("button[value=autorizar]")
+
+
+async def test_persona_consent_wrong_code_then_12345(site, tmp_path):
+    page = site["page"]
+    await _authorize(site, "st-browser")
+    await _govbr_login(page, MARIA)
+    await page.wait_for_url("**/oauth2.0/consent?**")
+    assert await page.locator("text=Autorização de uso do certificado").count() == 1
+    await page.screenshot(path=str(tmp_path / "consent.png"), full_page=True)
+    await page.fill("#codigo", "11111")
+    await page.click("button[value=autorizar]")
+    assert await page.locator("[role=alert]", has_text="Código de autorização inválido").count() == 1
+    await page.fill("#codigo", "12345")
+    await page.click("button[value=autorizar]")
+    await page.wait_for_url(site["app"] + "**")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+    assert query["state"] == "st-browser"
+    token = httpx.post(
+        f"{site['cas'].url}/oauth2.0/token",
+        data={
+            "code": query["code"],
+            "client_id": DEV_LOCAL,
+            "client_secret": site["secret"],
+            "grant_type": "authorization_code",
+            "redirect_uri": site["app"],
+        },
+    )
+    assert token.status_code == 200 and token.json()["token_type"] == "bearer"
+
+    # Already logged in at gov.br: the second authorization goes straight to the CAS consent page.
+    await _authorize(site, "st-again")
+    await page.wait_for_url("**/oauth2.0/consent?**")
+    assert await page.locator("#codigo").count() == 1
+
+
+async def test_bronze_account_sees_the_manual_message(site):
+    page = site["page"]
+    await _authorize(site, "st-bronze")
+    await _govbr_login(page, ANA)
+    await page.wait_for_url("**/oauth2.0/consent?**")
+    assert await page.locator("text=Cidadão não possui a identidade (Prata ou Ouro)").count() == 1
+    assert await page.locator("a[href='https://confiabilidades.acesso.gov.br/']").count() == 1
+    assert await page.locator("#codigo").count() == 0
