@@ -16,8 +16,8 @@ import base64
 import hashlib
 import os
 import secrets
-import signal
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile

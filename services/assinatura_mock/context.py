@@ -33,6 +33,8 @@ class Context:
     govbr: GovbrLogin | None = None
 
     async def govbr_login(self) -> GovbrLogin | None:
+        if self.options.login != "govbr":
+            return None
         if self.govbr is None:
             settings = self.runtime.settings
             self.govbr = await connect(self.registry, settings.login_issuer_url, self.public_url)

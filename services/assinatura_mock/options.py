@@ -16,6 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class AssinaturaOptions(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SANDBOX_ASSINATURA_", extra="ignore")
 
+    login: Literal["govbr", "personas"] = Field(
+        "govbr",
+        description="Quem autentica o usuário: govbr (o login_mock, como o CAS real delega ao gov.br) ou "
+        "personas (uma escolha de persona no próprio assinatura_mock, para usá-lo sem o login_mock).",
+    )
     timestamp: bool = Field(
         True,
         description="Inclui um carimbo do tempo RFC 3161 (signatureTimeStampToken) de uma TSA do sandbox, "

@@ -35,8 +35,7 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
     data_dir = settings.data_dir
     token_file = admin_token_path(settings)
     admin = settings.admin_token or (token_file.read_text().strip() if token_file.exists() else None)
-    seed_file = data_dir / "seed.json"
-    seed = json.loads(seed_file.read_text()) if seed_file.exists() else None
+    seed = _json_file(data_dir / "seed.json")
     root_ca = data_dir / "pki" / "raiz-sandbox.crt"
     return {
         "version": __version__,
@@ -81,6 +80,12 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "root_ca_path": str(root_ca.resolve()) if root_ca.exists() else None,
             "ca_chain_url": f"{registry_url}/sandbox/registry/ca.pem",
         },
+        # What tramita_mock wrote about itself (base URLs, CA paths, robot units and systems; no secrets).
+        "tramita": _json_file(data_dir / "tramita" / "info.json"),
         # The default seed (credentials, certificate paths, robot units), once the registry first started.
         "seed": seed,
     }
+
+
+def _json_file(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -115,13 +116,30 @@ def create_app(settings: Settings | None = None, tramita: TramitaSettings | None
                     await service.registry.aclose()
 
     app.router.lifespan_context = lifespan
+    app.add_middleware(CollapseSlashes)
     _install_errors(app)
     return app
 
 
+class CollapseSlashes:
+    """``base + '/' + 'healthcheck'`` gives ``…/v3//healthcheck`` in SEI's check: serve it like one slash."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and "//" in scope["path"]:
+            path = re.sub(r"/{2,}", "/", scope["path"])
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
+
+
 def _operation(request: Request) -> str:
-    route = request.scope.get("route")
-    return f"{request.method} {getattr(route, 'path', request.url.path)}"
+    route = getattr(request.scope.get("route"), "path", None)
+    if route is None:
+        return f"{request.method} {request.url.path}"
+    prefix = next((p for p in API_PREFIXES if request.url.path.startswith(p + "/")), "")
+    return f"{request.method} {route if route.startswith(prefix) else prefix + route}"
 
 
 def _install_errors(app: FastAPI) -> None:

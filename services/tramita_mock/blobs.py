@@ -12,7 +12,9 @@ small text fields are kept in memory, ``conteudo`` goes straight to a file.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import hashlib
 import os
 import uuid
@@ -42,6 +44,8 @@ class BlobStore:
         self.incoming = root / "envios"
         self.store.mkdir(parents=True, exist_ok=True)
         self.incoming.mkdir(parents=True, exist_ok=True)
+        for orphan in self.incoming.glob("*.tmp"):  # whole uploads cut short by a crash: never counted
+            orphan.unlink(missing_ok=True)
 
     def path(self, hash_b64: str) -> Path:
         return self.store / b64_to_hex(hash_b64)
@@ -123,16 +127,30 @@ class ReceivedUpload:
 async def receive_multipart(
     content_type: str, stream: AsyncIterator[bytes], temp_path: Path, file_field: str = "conteudo"
 ) -> ReceivedUpload:
-    """Parse a multipart/form-data body incrementally; the file field goes to ``temp_path`` while hashed."""
+    """Parse a multipart/form-data body incrementally; the file field goes to ``temp_path`` while hashed.
+
+    Writing and hashing run in a worker thread, one batch behind the network reads (double buffering):
+    the event loop keeps decrypting TLS and parsing while the previous batch is hashed and written, and
+    at most two batches (a few hundred KiB) are in memory at any time.
+    """
     ctype, params = parse_options_header(content_type or "")
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise MultipartError("o corpo deve ser multipart/form-data com o campo 'conteudo'")
     result = ReceivedUpload()
-    state: dict = {"name": None, "headers": {}, "hname": b"", "hvalue": b"", "buf": bytearray(), "file": None}
+    state: dict = {
+        "name": None,
+        "headers": {},
+        "hname": b"",
+        "hvalue": b"",
+        "buf": bytearray(),
+        "in_file": False,
+    }
     digest = hashlib.sha256()
+    pending: list[bytes] = []
+    handle: dict = {"fh": None}
 
     def on_part_begin() -> None:
-        state.update(name=None, headers={}, buf=bytearray(), file=None)
+        state.update(name=None, headers={}, buf=bytearray(), in_file=False)
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
         state["hname"] += data[start:end]
@@ -152,13 +170,13 @@ async def receive_multipart(
             if result.content_path is not None:
                 raise MultipartError("o campo 'conteudo' veio mais de uma vez")
             result.content_path = temp_path
-            state["file"] = open(temp_path, "wb")  # noqa: SIM115 - closed in on_part_end / finally
+            handle["fh"] = open(temp_path, "wb")  # noqa: SIM115 - closed after the last batch / finally
+            state["in_file"] = True
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
-        if state["file"] is not None:
-            state["file"].write(chunk)
-            digest.update(chunk)
+        if state["in_file"]:
+            pending.append(chunk)
             result.content_size += len(chunk)
         else:
             state["buf"] += chunk
@@ -166,11 +184,15 @@ async def receive_multipart(
                 raise MultipartError(f"o campo {state['name']!r} é grande demais")
 
     def on_part_end() -> None:
-        if state["file"] is not None:
-            state["file"].close()
-            state["file"] = None
+        if state["in_file"]:
+            state["in_file"] = False
         elif state["name"]:
             result.fields[state["name"]] = bytes(state["buf"]).decode("utf-8", "replace").strip()
+
+    def flush(fh, batch: list[bytes]) -> None:
+        for piece in batch:
+            fh.write(piece)
+            digest.update(piece)
 
     parser = MultipartParser(
         params[b"boundary"],
@@ -184,20 +206,49 @@ async def receive_multipart(
             "on_headers_finished": on_headers_finished,
         },
     )
+    loop = asyncio.get_running_loop()
+    in_flight: asyncio.Future | None = None
     try:
         async for chunk in stream:
             if chunk:
                 parser.write(chunk)
+            if pending and handle["fh"] is not None:
+                batch = pending[:]
+                pending.clear()
+                if in_flight is not None:
+                    await in_flight
+                in_flight = loop.run_in_executor(None, flush, handle["fh"], batch)
         parser.finalize()
+        if in_flight is not None:
+            await in_flight
+            in_flight = None
+        if pending and handle["fh"] is not None:
+            flush(handle["fh"], pending)
     except MultipartError:
+        await _settle(in_flight)
+        _close(handle)
         result.discard()
         raise
     except Exception as exc:
+        await _settle(in_flight)
+        _close(handle)
         result.discard()
         raise MultipartError(f"corpo multipart inválido ({type(exc).__name__})") from None
     finally:
-        if state["file"] is not None:
-            state["file"].close()
+        await _settle(in_flight)
+        _close(handle)
     if result.content_path is not None:
         result.content_hash = base64.b64encode(digest.digest()).decode()
     return result
+
+
+async def _settle(future: asyncio.Future | None) -> None:
+    if future is not None and not future.done():
+        with contextlib.suppress(Exception):
+            await future
+
+
+def _close(handle: dict) -> None:
+    if handle["fh"] is not None:
+        handle["fh"].close()
+        handle["fh"] = None

@@ -39,6 +39,7 @@ from sandbox_kernel.events.topics import topic_pattern
 from sandbox_kernel.registry_client import RegistryUnavailable
 
 from . import keys
+from .app_info import connection_info
 from .domain import receipts
 from .identity import _WithTLS
 
@@ -216,7 +217,10 @@ class RobotRunner:
                 base_url=f"https://tramita.sandbox.interno{API}",
                 timeout=60.0,
             )
+        known = ente in self.systems
         self.systems[ente] = current
+        if not known and self._ready.is_set():
+            self.write_info()
         return current
 
     async def ensure_all(self) -> None:
@@ -247,6 +251,7 @@ class RobotRunner:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
         self._ready.set()
+        self.write_info()
         tasks = [asyncio.create_task(self._consume()), asyncio.create_task(self._sweeps())]
         if self.service.settings.robot_send_interval_seconds > 0:
             tasks.append(asyncio.create_task(self._send_periodically()))
@@ -416,9 +421,18 @@ class RobotRunner:
         return {
             **created,
             "protocolo": protocolo,
+            "remetente_sistema": system.system_id,
             "remetente": body["cabecalho"]["remetente"],
             "destinatario": body["cabecalho"]["destinatario"],
         }
+
+    def write_info(self) -> None:
+        """``<data dir>/tramita/info.json``: how to connect and the robots (no secrets), for ``info --json``."""
+        info = connection_info(self.settings, keys.tls_files(self.settings), self.info())
+        path = keys.tramita_dir(self.settings) / "info.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
+        tmp.replace(path)
 
     def info(self) -> list[dict]:
         return [

@@ -537,7 +537,8 @@ class TramitaService:
         mine = [r for r in rows if r["protocolo"] == protocolo and r["hash"] == hash_]
         if not mine:
             raise TramitaError(Erro.COMPONENTE_NAO_SOLICITADO, hash=hash_, protocolo=protocolo)
-        if all(r["situacao"] != int(Situacao.INICIADO) for r in mine):
+        pending = [r for r in mine if r["received_at"] is None]
+        if pending and all(r["situacao"] != int(Situacao.INICIADO) for r in pending):
             raise TramitaError(Erro.TICKET_INVALIDO, ticket=ticket)
         return mine
 

@@ -79,6 +79,12 @@ async def assinatura(start_assinatura):
 
 
 @pytest.fixture
+async def assinatura_with_picker(start_assinatura):
+    """Users chosen on the assinatura's own persona page (SANDBOX_ASSINATURA_LOGIN=personas)."""
+    return await start_assinatura(login="personas")
+
+
+@pytest.fixture
 def dev_secret(sandbox_settings, registry) -> str:
     seed = json.loads((sandbox_settings.data_dir / "seed.json").read_text())
     return seed["assinatura_client"]["client_secret"]

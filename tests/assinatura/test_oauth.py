@@ -170,7 +170,10 @@ async def test_missing_grant_type_is_invalid_request(assinatura, dev_secret):
     assert (response.status_code, response.text) == (400, "error=invalid_request")
 
 
-async def test_consent_page_flow_with_wrong_code_then_12345(assinatura, dev_secret, sandbox_events):
+async def test_consent_page_flow_with_wrong_code_then_12345(
+    assinatura_with_picker, dev_secret, sandbox_events
+):
+    assinatura = assinatura_with_picker  # the page flow of the persona choice (no login_mock here)
     start = await assinatura.get(AUTHORIZE, params=_params(state="s-9"))
     assert start.status_code == 302
     picker = await assinatura.get(start.headers["location"])
@@ -208,7 +211,10 @@ async def test_consent_page_flow_with_wrong_code_then_12345(assinatura, dev_secr
     assert granted.data["autorizacao_id"] == authorization_id
 
 
-async def test_bronze_persona_gets_the_manual_message_instead_of_consent(assinatura, sandbox_events):
+async def test_bronze_persona_gets_the_manual_message_instead_of_consent(
+    assinatura_with_picker, sandbox_events
+):
+    assinatura = assinatura_with_picker  # the page flow of the persona choice (no login_mock here)
     start = await assinatura.get(AUTHORIZE, params=_params())
     authorization_id = query_of(start.headers["location"])["autorizacao"]
     chosen = await assinatura.post("/oauth2.0/login", data={"autorizacao": authorization_id, "cpf": ANA})
@@ -227,7 +233,8 @@ async def test_bronze_persona_gets_the_manual_message_instead_of_consent(assinat
     assert late.status_code == 400 and "location" not in late.headers
 
 
-async def test_cancel_redirects_with_access_denied(assinatura):
+async def test_cancel_redirects_with_access_denied(assinatura_with_picker):
+    assinatura = assinatura_with_picker  # the page flow of the persona choice (no login_mock here)
     start = await assinatura.get(AUTHORIZE, params=_params(state="c1"))
     authorization_id = query_of(start.headers["location"])["autorizacao"]
     await assinatura.post("/oauth2.0/login", data={"autorizacao": authorization_id, "cpf": MARIA})

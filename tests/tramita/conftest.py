@@ -8,6 +8,7 @@ import asyncio
 import base64
 import contextlib
 import hashlib
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,15 +55,19 @@ class Tramita:
     tmp: Path
 
     def client(self, bundle: Bundle | None, **kwargs) -> PenClient:
-        cert = (str(bundle.cert), str(bundle.key)) if bundle else None
-        http = httpx.AsyncClient(base_url=self.base_url + API, verify=self.ca, cert=cert, timeout=60, **kwargs)
+        context = ssl.create_default_context(cafile=self.ca)  # trust the sandbox root
+        if bundle is not None:
+            context.load_cert_chain(bundle.cert, bundle.key)  # the system's client certificate
+        http = httpx.AsyncClient(base_url=self.base_url + API, verify=context, timeout=60, **kwargs)
         return PenClient(http, self)
 
     def unit(self, sigla: str) -> dict:
         return self.units[sigla]
 
     async def new_system(self, nome: str, unidades: list[str], ente: str = SEED_ENTE) -> Bundle:
-        created = await self.registry.post(f"/entes/{ente}/systems", json={"nome": nome, "unidades": unidades})
+        created = await self.registry.post(
+            f"/entes/{ente}/systems", json={"nome": nome, "unidades": unidades}
+        )
         assert created.status_code == 201, created.text
         body = created.json()
         folder = self.tmp / body["id"]
@@ -98,7 +103,11 @@ def documento(ordem: int, comps: list[dict], especie: int = 42, nome_especie: st
         "nivelDeSigilo": 1,
         "dataHoraDeProducao": "2026-11-20T10:20:30-03:00",
         "dataHoraDeRegistro": "2026-11-20T10:20:30-03:00",
-        "produtor": {"nome": "Servidora Sintética", "tipo": "fisica", "unidade": {"nome": "PROT", "tipo": "orgaopublico"}},
+        "produtor": {
+            "nome": "Servidora Sintética",
+            "tipo": "fisica",
+            "unidade": {"nome": "PROT", "tipo": "orgaopublico"},
+        },
         "especie": {"codigo": especie, "nomeNoProdutor": nome_especie},
         "identificacao": {"numero": ordem, "siglaDaUnidadeProdutora": "PROT", "ano": "2026"},
         "componentesDigitais": comps,
@@ -106,7 +115,9 @@ def documento(ordem: int, comps: list[dict], especie: int = 42, nome_especie: st
     }
 
 
-def processo_body(remetente: dict, destinatario: dict, docs: list[dict], protocolo: str, nre: str | None = None, **cab) -> dict:
+def processo_body(
+    remetente: dict, destinatario: dict, docs: list[dict], protocolo: str, nre: str | None = None, **cab
+) -> dict:
     cabecalho = {
         "remetente": ref(remetente),
         "destinatario": ref(destinatario),
@@ -159,14 +170,22 @@ class PenClient:
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def upload(self, ticket: int, protocolo: str, data: bytes, *, query_form: bool = False) -> httpx.Response:
+    async def upload(
+        self, ticket: int, protocolo: str, data: bytes, *, query_form: bool = False
+    ) -> httpx.Response:
         url = f"/tickets-de-envio-de-componente/{ticket}/protocolos/componentes-a-enviar"
         fields = {"hashDoComponenteDigital": sha(data), "protocolo": protocolo}
-        if query_form:  # mod-sei-pen 4.0.x functional tests: ids in the query string, only conteudo in the body
-            return await self.http.put(url, params=fields, files={"conteudo": ("conteudo.html", data, "text/html")})
+        if (
+            query_form
+        ):  # mod-sei-pen 4.0.x functional tests: ids in the query string, only conteudo in the body
+            return await self.http.put(
+                url, params=fields, files={"conteudo": ("conteudo.html", data, "text/html")}
+            )
         return await self.http.put(url, files={"conteudo": ("conteudo.html", data, "text/html")}, data=fields)
 
-    async def upload_parts(self, ticket: int, protocolo: str, data: bytes, block: int, *, query_form: bool = False) -> None:
+    async def upload_parts(
+        self, ticket: int, protocolo: str, data: bytes, block: int, *, query_form: bool = False
+    ) -> None:
         url = f"/tickets-de-envio-de-componente/{ticket}/protocolos/componentes-a-enviar"
         fields = {"hashDoComponenteDigital": sha(data), "protocolo": protocolo}
         for inicio in range(0, len(data), block):
@@ -211,7 +230,13 @@ async def serve_tramita(settings, tramita_settings: TramitaSettings):
     app = create_app(settings, tramita_settings)
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **uvicorn_options(settings, tramita_settings)
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=False,
+        **uvicorn_options(settings, tramita_settings),
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import ssl
+
 from .conftest import assert_error
 
 
@@ -37,7 +41,12 @@ async def test_repositories_and_structures(tramita):
         found = (
             await pen.get(
                 f"/repositorios-de-estruturas/{repo}/estruturas-organizacionais",
-                params={"nome": "robo", "apenasAtivas": "1", "registroInicial": 0, "quantidadeDeRegistros": 2},
+                params={
+                    "nome": "robo",
+                    "apenasAtivas": "1",
+                    "registroInicial": 0,
+                    "quantidadeDeRegistros": 2,
+                },
             )
         ).json()
         assert found["totalDeRegistros"] >= 4 and len(found["estruturas"]) == 2
@@ -49,19 +58,37 @@ async def test_repositories_and_structures(tramita):
         ]  # fmt: skip
         assert "robot" not in first and "repository_id" not in first
 
-        one = await pen.get(f"/repositorios-de-estruturas/{repo}/estruturas-organizacionais/{prot['numeroDeIdentificacaoDaEstrutura']}")
+        one = await pen.get(
+            f"/repositorios-de-estruturas/{repo}/estruturas-organizacionais/{prot['numeroDeIdentificacaoDaEstrutura']}"
+        )
         assert one.status_code == 200 and one.json()["sigla"] == "PROT"
         assert_error(
-            await pen.get(f"/repositorios-de-estruturas/1/estruturas-organizacionais/{prot['numeroDeIdentificacaoDaEstrutura']}"),
+            await pen.get(
+                f"/repositorios-de-estruturas/1/estruturas-organizacionais/{prot['numeroDeIdentificacaoDaEstrutura']}"
+            ),
             "0055",
         )
         parent = prot["parent_id"]
-        filhas = (await pen.get(f"/repositorios-de-estruturas/{repo}/estruturas-organizacionais/{parent}/filhas")).json()
-        assert prot["numeroDeIdentificacaoDaEstrutura"] in {u["numeroDeIdentificacaoDaEstrutura"] for u in filhas}
+        filhas = (
+            await pen.get(f"/repositorios-de-estruturas/{repo}/estruturas-organizacionais/{parent}/filhas")
+        ).json()
+        assert prot["numeroDeIdentificacaoDaEstrutura"] in {
+            u["numeroDeIdentificacaoDaEstrutura"] for u in filhas
+        }
 
 
-async def test_debug(tramita):
-    async with tramita.client(tramita.seed) as pen:
-        r = await pen.get("/especies")
-        print(r.status_code, r.text[:500])
-        assert 0
+async def test_connection_info_lists_the_robots_and_how_to_trust_the_ca(tramita):
+    import httpx
+
+    async with httpx.AsyncClient(verify=ssl.create_default_context(cafile=tramita.ca)) as http:
+        for _ in range(50):
+            info = (await http.get(f"{tramita.base_url}/sandbox/tramita/info")).json()
+            if info["robos"]:
+                break
+            await asyncio.sleep(0.1)
+    assert info["base_url"].endswith("/interoperabilidade/rest/v3/")
+    (robos,) = [r for r in info["robos"] if r["ente"] == "3550308"]
+    assert sorted(u["robot"]["kind"] for u in robos["unidades"]) == ["accept", "refuse", "send", "silent"]
+    assert "PRIVATE KEY" not in json.dumps(info)
+    saved = json.loads((tramita.settings.data_dir / "tramita" / "info.json").read_text())
+    assert saved["robos"][0]["sistema"] == robos["sistema"]

@@ -106,9 +106,8 @@ class Erro(Enum):
     RECIBO_INDISPONIVEL = _Spec(
         "0915", 500, "O recibo de conclusão do trâmite {IDT} ainda não foi enviado pelo destinatário."
     )
-    NRE_DESCONHECIDO = _Spec("0916", 500, "NRE '{NRE}' não encontrado ou de outro remetente.")
-    MOTIVO_RECUSA_INVALIDO = _Spec(
-        "0917", 500, "Motivo de recusa inválido: '{motivo}' (use 01, 02, 03, 04 ou 99)."
+    NRE_DESCONHECIDO = _Spec(
+        "0916", 500, "NRE '{NRE}' não encontrado: omita o NRE no primeiro trâmite do processo."
     )
     SERVICO_INDISPONIVEL = _Spec("0999", 503, "Serviço temporariamente indisponível: {detalhe}")
 

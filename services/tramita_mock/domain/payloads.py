@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,12 +209,13 @@ def _message(error: dict) -> str:
     return _MESSAGES.get(kind, error.get("msg", "é inválido"))
 
 
+_UNION_TAG = re.compile(r"^(int|str|bool|float|none|function-\w+\[.*\])$")
+
+
 def _pydantic_problems(exc: ValidationError) -> list[str]:
     seen: dict[str, str] = {}
     for error in exc.errors():
-        loc = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("int", "str", "bool")))
-        )
+        loc = tuple(p for p in error["loc"] if not _UNION_TAG.match(str(p)))
         path = path_of(loc)
         seen.setdefault(path, f"{path} {_message(error)}")  # unions report once per field
     return list(seen.values())
@@ -222,82 +224,117 @@ def _pydantic_problems(exc: ValidationError) -> list[str]:
 # ---------------------------------------------------------------------------------------------- checks
 
 
-def _check_hash(problems: list[str], where: str, h: Hash) -> None:
-    if h.algoritmo != "SHA256":
-        problems.append(f"{where}.hash.algoritmo deve ser SHA256")
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
     try:
-        raw = base64.b64decode(h.conteudo, validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != 32:
-        problems.append(f"{where}.hash.conteudo deve ser o Base64 de um resumo SHA-256 (32 bytes)")
+        return int(str(value))
+    except ValueError:
+        return None
 
 
-def _check_componentes(problems: list[str], where: str, componentes: list[Componente]) -> None:
-    for i, c in enumerate(componentes):
+def _check_hash(problems: list[str], where: str, h: dict) -> None:
+    if "algoritmo" in h and h["algoritmo"] != "SHA256":
+        problems.append(f"{where}.hash.algoritmo deve ser SHA256")
+    conteudo = h.get("conteudo")
+    if isinstance(conteudo, str):
+        try:
+            raw = base64.b64decode(conteudo, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            problems.append(f"{where}.hash.conteudo deve ser o Base64 de um resumo SHA-256 (32 bytes)")
+
+
+def _check_componentes(problems: list[str], where: str, componentes: Any) -> None:
+    for i, c in enumerate(_list(componentes)):
+        c = _dict(c)
         at = f"{where}.componentesDigitais[{i}]"
-        _check_hash(problems, at, c.hash)
-        if c.mimeType not in MIME_TYPES:
+        _check_hash(problems, at, _dict(c.get("hash")))
+        if isinstance(c.get("mimeType"), str) and c["mimeType"] not in MIME_TYPES:
             problems.append(f"{at}.mimeType deve ser um tipo MIME válido")
-        if c.tipoDeConteudo not in TIPOS_DE_CONTEUDO:
+        if isinstance(c.get("tipoDeConteudo"), str) and c["tipoDeConteudo"] not in TIPOS_DE_CONTEUDO:
             problems.append(f"{at}.tipoDeConteudo deve ser um dos valores txt, img, aud, vid, out")
 
 
-def _check_sigilo(problems: list[str], where: str, nivel: int, hipotese: HipoteseLegal | None) -> None:
-    if nivel not in NIVEIS_DE_SIGILO:
+def _check_sigilo(problems: list[str], where: str, item: dict) -> None:
+    nivel = _int(item.get("nivelDeSigilo"))
+    if "nivelDeSigilo" in item and nivel is not None and nivel not in NIVEIS_DE_SIGILO:
         problems.append(f"{where}.nivelDeSigilo deve ser 1 (público), 2 (restrito) ou 3 (sigiloso)")
-    elif nivel == 2 and hipotese is None:
+    elif nivel == 2 and item.get("hipoteseLegal") is None:
         problems.append(f"{where}.hipoteseLegal não pode ser nulo para nível de sigilo restrito")
 
 
-def _check_especie(problems: list[str], where: str, especie: Especie) -> None:
-    if not valid_especie(especie.codigo):
+def _check_especie(problems: list[str], where: str, especie: dict) -> None:
+    if "codigo" in especie and especie["codigo"] is not None and not valid_especie(especie["codigo"]):
         problems.append(f"{where}.especie.codigo deve ser um código de espécie válido")
-    if not especie.nomeNoProdutor.strip():
+    if isinstance(especie.get("nomeNoProdutor"), str) and not especie["nomeNoProdutor"].strip():
         problems.append(f"{where}.especie.nomeNoProdutor não pode ser vazio")
 
 
-def _check_processo(problems: list[str], where: str, processo: Processo) -> None:
-    _check_sigilo(problems, where, processo.nivelDeSigilo, processo.hipoteseLegal)
+def _check_processo(problems: list[str], where: str, processo: dict) -> None:
+    _check_sigilo(problems, where, processo)
     ordens: set[int] = set()
-    for i, doc in enumerate(processo.documentos):
+    for i, doc in enumerate(_list(processo.get("documentos"))):
+        doc = _dict(doc)
         at = f"{where}.documentos[{i}]"
-        if doc.ordem in ordens:
-            problems.append(f"{at}.ordem não pode se repetir no processo ({doc.ordem})")
-        ordens.add(doc.ordem)
-        _check_sigilo(problems, at, doc.nivelDeSigilo, doc.hipoteseLegal)
-        _check_especie(problems, at, doc.especie)
-        _check_componentes(problems, at, doc.componentesDigitais)
-    for i, apensado in enumerate(processo.processoApensado):
-        _check_processo(problems, f"{where}.processoApensado[{i}]", apensado)
+        ordem = _int(doc.get("ordem"))
+        if ordem is not None:
+            if ordem in ordens:
+                problems.append(f"{at}.ordem não pode se repetir no processo ({ordem})")
+            ordens.add(ordem)
+        _check_sigilo(problems, at, doc)
+        _check_especie(problems, at, _dict(doc.get("especie")))
+        numero = _dict(doc.get("identificacao")).get("numero")
+        if isinstance(numero, str):  # a string here broke sending on the real platform (mod-sei-pen #797)
+            problems.append(f"{at}.identificacao.numero deve ser um número inteiro")
+        _check_componentes(problems, at, doc.get("componentesDigitais"))
+    for i, apensado in enumerate(_list(processo.get("processoApensado"))):
+        _check_processo(problems, f"{where}.processoApensado[{i}]", _dict(apensado))
+
+
+def _merge(structural: list[str], semantic: list[str]) -> list[str]:
+    """Every failing field once: structural problems first, then the platform's own rules."""
+    seen = {p.split(" ", 1)[0] for p in structural}
+    return structural + [p for p in semantic if p.split(" ", 1)[0] not in seen]
 
 
 def parse_processo(body: Any) -> NovoTramiteDeProcesso:
+    body = _dict(body)
+    semantic: list[str] = []
+    _check_processo(semantic, "processo", _dict(body.get("processo")))
     try:
-        parsed = NovoTramiteDeProcesso.model_validate(body if isinstance(body, dict) else {})
+        parsed = NovoTramiteDeProcesso.model_validate(body)
     except ValidationError as exc:
-        raise validation_error(_pydantic_problems(exc)) from None
-    problems: list[str] = []
-    _check_processo(problems, "processo", parsed.processo)
+        raise validation_error(_merge(_pydantic_problems(exc), semantic)) from None
+    if semantic:
+        raise validation_error(semantic)
     if parsed.cabecalho.NRE is not None and not parsed.cabecalho.NRE.strip():
         parsed.cabecalho.NRE = None
-    if problems:
-        raise validation_error(problems)
     return parsed
 
 
 def parse_documento(body: Any) -> NovoTramiteDeDocumento:
+    body = _dict(body)
+    doc = _dict(body.get("documento"))
+    semantic: list[str] = []
+    _check_sigilo(semantic, "documento", doc)
+    _check_especie(semantic, "documento", _dict(doc.get("especie")))
+    _check_componentes(semantic, "documento", doc.get("componentesDigitais"))
     try:
-        parsed = NovoTramiteDeDocumento.model_validate(body if isinstance(body, dict) else {})
+        parsed = NovoTramiteDeDocumento.model_validate(body)
     except ValidationError as exc:
-        raise validation_error(_pydantic_problems(exc)) from None
-    problems: list[str] = []
-    doc = parsed.documento
-    _check_sigilo(problems, "documento", doc.nivelDeSigilo, doc.hipoteseLegal)
-    _check_especie(problems, "documento", doc)
-    _check_componentes(problems, "documento", doc.componentesDigitais)
-    if problems:
-        raise validation_error(problems)
+        raise validation_error(_merge(_pydantic_problems(exc), semantic)) from None
+    if semantic:
+        raise validation_error(semantic)
     return parsed
 
 
