@@ -38,21 +38,34 @@ PERSONA = "99900000188"
 
 def _pkce() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
-    return verifier, base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(
+        b"="
+    ).decode()
 
 
 async def sandbox_flow(client: httpx.AsyncClient, app: dict) -> None:
     verifier, challenge = _pkce()
     params = {
-        "response_type": "code", "client_id": app["client_id"], "scope": "openid email profile",
-        "redirect_uri": REDIRECT, "state": secrets.token_hex(4), "nonce": secrets.token_hex(4),
-        "code_challenge": challenge, "code_challenge_method": "S256", "login_hint": PERSONA,
+        "response_type": "code",
+        "client_id": app["client_id"],
+        "scope": "openid email profile",
+        "redirect_uri": REDIRECT,
+        "state": secrets.token_hex(4),
+        "nonce": secrets.token_hex(4),
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "login_hint": PERSONA,
     }
     location = (await client.get("/authorize", params=params)).headers["location"]
     code = parse_qs(urlsplit(location).query)["code"][0]
     token = await client.post(
         "/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "code_verifier": verifier,
+        },
         auth=(app["client_id"], app["client_secret"]),
     )
     token.raise_for_status()
@@ -61,12 +74,23 @@ async def sandbox_flow(client: httpx.AsyncClient, app: dict) -> None:
 
 
 async def peer_flow(client: httpx.AsyncClient, _app: dict) -> None:
-    params = {"response_type": "code", "client_id": "bench", "scope": "openid", "redirect_uri": REDIRECT,
-              "state": secrets.token_hex(4)}
+    params = {
+        "response_type": "code",
+        "client_id": "bench",
+        "scope": "openid",
+        "redirect_uri": REDIRECT,
+        "state": secrets.token_hex(4),
+    }
     location = (await client.get("/authorize", params=params)).headers["location"]
     code = parse_qs(urlsplit(location).query)["code"][0]
     token = await client.post(
-        "/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "client_id": "bench"}
+        "/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": "bench",
+        },
     )
     token.raise_for_status()
     info = await client.get("/userinfo", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
@@ -96,12 +120,16 @@ def start_peer(port: int) -> subprocess.Popen:
         raise SystemExit("npx not found: install Node.js to compare with oauth2-mock-server")
     process = subprocess.Popen(
         [npx, "--yes", "oauth2-mock-server", "-a", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,  # npx runs node as a child: stop the whole group at the end
     )
     for _ in range(600):
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=1).status_code == 200:
+            if (
+                httpx.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=1).status_code
+                == 200
+            ):
                 return process
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -118,15 +146,20 @@ def report(name: str, flows: int, latencies: list[float], seconds: float) -> flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     with EmbeddedBroker("127.0.0.1", free_port()) as broker:
         settings = Settings(
-            data_dir=tmp, kafka_bootstrap_servers=broker.bootstrap_servers, registry_port=free_port(),
-            login_port=free_port(), log_level="warning",
+            data_dir=tmp,
+            kafka_bootstrap_servers=broker.bootstrap_servers,
+            registry_port=free_port(),
+            login_port=free_port(),
+            log_level="warning",
         )
         registry = ServiceProcess("registry", settings, tmp / "registry.log").start()
         login = ServiceProcess("login", settings, tmp / "login.log").start()
@@ -139,10 +172,14 @@ def main() -> None:
         peer_port = free_port()
         peer = start_peer(peer_port)
         try:
-            print(f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, authorize → token → userinfo\n")
+            print(
+                f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, authorize → token → userinfo\n"
+            )
             flows, lat = asyncio.run(load(login.url, sandbox_flow, app, args.seconds, args.concurrency))
             ours = report("govbr-sandbox login", flows, lat, args.seconds)
-            flows, lat = asyncio.run(load(f"http://127.0.0.1:{peer_port}", peer_flow, {}, args.seconds, args.concurrency))
+            flows, lat = asyncio.run(
+                load(f"http://127.0.0.1:{peer_port}", peer_flow, {}, args.seconds, args.concurrency)
+            )
             theirs = report("oauth2-mock-server", flows, lat, args.seconds)
             print(f"\nratio sandbox / oauth2-mock-server: {ours / theirs:.2f}x (target ≥ 1.0x)")
         finally:

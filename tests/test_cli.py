@@ -130,7 +130,9 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
             time.sleep(0.2)
         output = (tmp_path / "up.log").read_text()
         assert "sso.staging.acesso.gov.br" in output and "homolog.api.processoeletronico.gov.br" in output
-        info = json.loads(subprocess.run([*CLI, "info", "--json"], env=env, capture_output=True, text=True).stdout)
+        info = json.loads(
+            subprocess.run([*CLI, "info", "--json"], env=env, capture_output=True, text=True).stdout
+        )
         assert info["services"]["tramita_mock"]["url"].startswith("https://")  # mutual TLS, as the real one
         root_ca = ssl.create_default_context(cafile=info["pki"]["root_ca_path"])
         for service in info["services"].values():
