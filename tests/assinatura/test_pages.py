@@ -6,46 +6,23 @@ with a wrong code then 12345, the bronze refusal, and the code the municipal app
 from __future__ import annotations
 
 import json
-import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 from playwright.async_api import async_playwright
 
+from sandbox_kernel.testing.browser import callback_app, launch_chromium
+
 from .conftest import ANA, DEV_LOCAL, MARIA
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--no-proxy-server",
-]
-
-
-class _App(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.end_headers()
-        self.wfile.write("app do município".encode())
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
 def municipal_app():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _App)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/assinatura/retorno"
-    server.shutdown()
+    with callback_app() as url:
+        yield url
 
 
 @pytest.fixture
@@ -57,7 +34,7 @@ async def site(sandbox_process, sandbox_settings, municipal_app):
         "client_secret"
     ]
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = await launch_chromium(pw)
         page = await (await browser.new_context(locale="pt-BR")).new_page()
         yield {"page": page, "cas": cas, "secret": secret, "app": municipal_app}
         await browser.close()

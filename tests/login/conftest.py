@@ -12,20 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from sandbox_kernel.acesso_scopes import ACESSO_GOVBR_SCOPES
 from sandbox_kernel.secrets import admin_token
 
 REDIRECT = "https://app.prefeitura.sp.gov.br/retorno"
 LOGOUT = "https://app.prefeitura.sp.gov.br/saiu"
-ALL_SCOPES = [
-    "openid",
-    "email",
-    "phone",
-    "profile",
-    "govbr_confiabilidades",
-    "govbr_confiabilidades_idtoken",
-    "govbr_empresa",
-    "govbr_recupera_certificadox509",
-]
+ALL_SCOPES = list(ACESSO_GOVBR_SCOPES)
 OURO = "99900000188"  # first default persona: ouro, regular, verified contacts
 
 

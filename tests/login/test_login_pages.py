@@ -3,9 +3,6 @@ CPF and password, consent and Cancelar, blocked accounts, and the session that s
 
 from __future__ import annotations
 
-import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -13,43 +10,17 @@ import pytest
 from playwright.async_api import async_playwright
 
 from sandbox_kernel.secrets import admin_token
+from sandbox_kernel.testing.browser import callback_app, launch_chromium
 
 from .conftest import OURO, authorize_params, pkce
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-proxy-server",  # the services are on loopback; never send them through a proxy from the environment
-]
-
-
-class _App(BaseHTTPRequestHandler):
-    """The municipal app's callback: it only has to answer, the test reads the code from the URL."""
-
-    def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.end_headers()
-        self.wfile.write("app do município".encode())
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
 def municipal_app():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _App)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/retorno"
-    server.shutdown()
+    with callback_app() as url:
+        yield url
 
 
 @pytest.fixture
@@ -66,7 +37,7 @@ async def site(sandbox_process, sandbox_settings, municipal_app):
         ).json()
         personas = api.get("/personas").json()
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        browser = await launch_chromium(pw)
         context = await browser.new_context(locale="pt-BR")
         page = await context.new_page()
         yield {"page": page, "login": login, "client": client, "personas": personas, "app": municipal_app}

@@ -10,20 +10,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from sandbox_kernel.acesso_scopes import ACESSO_GOVBR_SCOPES
+
 from ..context import ctx
 
 router = APIRouter(tags=["Acesso GOV.BR: descoberta"])
-
-SCOPES = [
-    "openid",
-    "email",
-    "phone",
-    "profile",
-    "govbr_confiabilidades",
-    "govbr_confiabilidades_idtoken",
-    "govbr_empresa",
-    "govbr_recupera_certificadox509",
-]
 
 
 @router.get("/.well-known/openid-configuration")
@@ -40,7 +31,7 @@ async def discovery(request: Request) -> dict:
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "scopes_supported": SCOPES,
+        "scopes_supported": list(ACESSO_GOVBR_SCOPES),
         "claims_supported": [
             "sub",
             "name",

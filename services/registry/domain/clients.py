@@ -10,21 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sandbox_kernel.acesso_scopes import ACESSO_GOVBR_SCOPES
 from sandbox_kernel.redirect_uris import redirect_uri_problem
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{2,127}$")
 
-# Acesso GOV.BR scopes (reference acesso-govbr.md §3.1).
-LOGIN_SCOPES = (
-    "openid",
-    "email",
-    "phone",
-    "profile",
-    "govbr_confiabilidades",
-    "govbr_confiabilidades_idtoken",
-    "govbr_empresa",
-    "govbr_recupera_certificadox509",
-)
+LOGIN_SCOPES = ACESSO_GOVBR_SCOPES
 DEFAULT_LOGIN_SCOPES = [
     "openid",
     "email",
