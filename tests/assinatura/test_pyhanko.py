@@ -12,22 +12,19 @@ import base64
 import hashlib
 from io import BytesIO
 
-import pytest
 from asn1crypto import pem, x509
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import PdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-
-from pyhanko.pdf_utils import generic  # noqa: E402
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
-from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
-from pyhanko.pdf_utils.writer import PdfFileWriter  # noqa: E402
-from pyhanko.sign import fields, signers  # noqa: E402
-from pyhanko.sign.signers.pdf_signer import PdfTBSDocument  # noqa: E402
-from pyhanko.sign.validation import async_validate_pdf_signature  # noqa: E402
-from pyhanko.sign.validation.settings import KeyUsageConstraints  # noqa: E402
-from pyhanko_certvalidator import ValidationContext  # noqa: E402
-from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: E402
-
-from .conftest import MARIA, access_token  # noqa: E402
+from .conftest import MARIA, access_token
 
 SIGN = "/externo/v2/assinarPKCS7"
 ROOT_NAME = "Autoridade Certificadora Raiz do Governo Federal SANDBOX v1"
