@@ -13,19 +13,15 @@ import asyncio
 import contextlib
 import json
 import os
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
+from stack import sandbox_stack
 
-from sandbox_kernel.broker import EmbeddedBroker
-from sandbox_kernel.settings import Settings
 from sandbox_kernel.storage import normalize_database_url
-from sandbox_kernel.testing.processes import ServiceProcess, free_port
 
 
 @contextlib.contextmanager
@@ -59,32 +55,20 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=100)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
     with (
-        EmbeddedBroker("127.0.0.1", free_port()) as broker,
         scratch_database(args.database_url) as database_url,
+        sandbox_stack("registry", database_url=database_url) as stack,
     ):
-        settings = Settings(
-            data_dir=tmp,
-            database_url=database_url,
-            kafka_bootstrap_servers=broker.bootstrap_servers,
-            registry_port=free_port(),
+        start = time.perf_counter()
+        response = httpx.post(
+            f"{stack.url('registry')}/sandbox/registry/labs",
+            json={"nome": "bench", "trainees": args.trainees},
+            headers={"Authorization": f"Bearer {stack.admin_token}"},
+            timeout=600,
         )
-        registry = ServiceProcess("registry", settings, tmp / "registry.log").start()
-        try:
-            token = (tmp / "admin-token").read_text().strip()
-            start = time.perf_counter()
-            response = httpx.post(
-                f"{registry.url}/sandbox/registry/labs",
-                json={"nome": "bench", "trainees": args.trainees},
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=600,
-            )
-            elapsed = time.perf_counter() - start
-            response.raise_for_status()
-            size = len(json.dumps(response.json()))
-        finally:
-            registry.stop()
+        elapsed = time.perf_counter() - start
+        response.raise_for_status()
+        size = len(json.dumps(response.json()))
     backend = "postgresql" if args.database_url else "sqlite"
     print(
         f"lab create --trainees {args.trainees} ({backend}): {elapsed:.1f} s total, "

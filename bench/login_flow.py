@@ -18,19 +18,14 @@ import os
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from stack import percentiles_ms, sandbox_stack
 
-from sandbox_kernel.broker import EmbeddedBroker
-from sandbox_kernel.secrets import admin_token
-from sandbox_kernel.settings import Settings
-from sandbox_kernel.testing.processes import ServiceProcess, free_port
+from sandbox_kernel.testing.processes import free_port
 
 REDIRECT = "http://127.0.0.1:9/callback"
 PERSONA = "99900000188"
@@ -139,8 +134,7 @@ def start_peer(port: int) -> subprocess.Popen:
 
 def report(name: str, flows: int, latencies: list[float], seconds: float) -> float:
     rate = flows / seconds
-    p50 = statistics.median(latencies) * 1000
-    p99 = sorted(latencies)[max(0, int(len(latencies) * 0.99) - 1)] * 1000
+    p50, p99 = percentiles_ms(latencies)
     print(f"{name:<22} {rate:8.1f} flows/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({flows} flows)")
     return rate
 
@@ -152,22 +146,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    with EmbeddedBroker("127.0.0.1", free_port()) as broker:
-        settings = Settings(
-            data_dir=tmp,
-            kafka_bootstrap_servers=broker.bootstrap_servers,
-            registry_port=free_port(),
-            login_port=free_port(),
-            log_level="warning",
-        )
-        registry = ServiceProcess("registry", settings, tmp / "registry.log").start()
-        login = ServiceProcess("login", settings, tmp / "login.log").start()
-        token, _ = admin_token(settings)
+    with sandbox_stack("registry", "login") as stack:
         app = httpx.post(
-            f"{registry.url}/sandbox/registry/entes/3550308/login-clients",
+            f"{stack.url('registry')}/sandbox/registry/entes/3550308/login-clients",
             json={"nome": "bench", "redirect_uris": [REDIRECT], "auto_approve": True},
-            headers={"Authorization": f"Bearer {token}"},
+            headers={"Authorization": f"Bearer {stack.admin_token}"},
         ).json()
         peer_port = free_port()
         peer = start_peer(peer_port)
@@ -175,7 +158,9 @@ def main() -> None:
             print(
                 f"{args.concurrency} concurrent clients, {args.seconds:.0f} s each, authorize → token → userinfo\n"
             )
-            flows, lat = asyncio.run(load(login.url, sandbox_flow, app, args.seconds, args.concurrency))
+            flows, lat = asyncio.run(
+                load(stack.url("login"), sandbox_flow, app, args.seconds, args.concurrency)
+            )
             ours = report("govbr-sandbox login", flows, lat, args.seconds)
             flows, lat = asyncio.run(
                 load(f"http://127.0.0.1:{peer_port}", peer_flow, {}, args.seconds, args.concurrency)
@@ -184,8 +169,6 @@ def main() -> None:
             print(f"\nratio sandbox / oauth2-mock-server: {ours / theirs:.2f}x (target ≥ 1.0x)")
         finally:
             os.killpg(peer.pid, signal.SIGTERM)
-            login.stop()
-            registry.stop()
 
 
 if __name__ == "__main__":

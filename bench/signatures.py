@@ -24,18 +24,13 @@ import os
 import re
 import secrets
 import shutil
-import statistics
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-
-from sandbox_kernel.broker import EmbeddedBroker
-from sandbox_kernel.settings import Settings
-from sandbox_kernel.testing.processes import ServiceProcess, free_port
+from stack import percentiles_ms, sandbox_stack
 
 CLIENT_ID = "devLocal"
 REDIRECT = "http://127.0.0.1:9/cb"
@@ -161,38 +156,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp())
-    with EmbeddedBroker("127.0.0.1", free_port()) as broker:
-        settings = Settings(
-            data_dir=tmp,
-            kafka_bootstrap_servers=broker.bootstrap_servers,
-            registry_port=free_port(),
-            assinatura_port=free_port(),
-            log_level="warning",
+    with sandbox_stack("registry", "assinatura") as stack:
+        assinatura = stack.process("assinatura")
+        secret = json.loads((stack.data_dir / "seed.json").read_text())["assinatura_client"]["client_secret"]
+        print(
+            f"{args.concurrency} concurrent clients, {args.seconds:.0f} s, assinarPKCS7 "
+            f"(signature_session tokens, {SESSION_LIMIT} signatures each)\n"
         )
-        registry = ServiceProcess("registry", settings, tmp / "registry.log")
-        assinatura = ServiceProcess("assinatura", settings, tmp / "assinatura.log")
-        try:
-            registry.start()
-            # First start makes the sandbox CAs (four RSA-4096 keys): allow for a busy machine.
-            assinatura.start(timeout=180)
-            secret = json.loads((tmp / "seed.json").read_text())["assinatura_client"]["client_secret"]
-            print(
-                f"{args.concurrency} concurrent clients, {args.seconds:.0f} s, assinarPKCS7 "
-                f"(signature_session tokens, {SESSION_LIMIT} signatures each)\n"
-            )
-            latencies, tokens, failures, cpu = asyncio.run(
-                load(assinatura.url, secret, args.seconds, args.concurrency, assinatura.process.pid)
-            )
-        finally:
-            assinatura.stop()
-            registry.stop()
+        latencies, tokens, failures, cpu = asyncio.run(
+            load(assinatura.url, secret, args.seconds, args.concurrency, assinatura.process.pid)
+        )
     limit = openssl_rsa2048()
     if not latencies:
-        raise SystemExit(f"no successful signature ({failures} failures); logs in {tmp}")
+        raise SystemExit(f"no successful signature ({failures} failures)")
     rate = len(latencies) / args.seconds
-    p50 = statistics.median(latencies) * 1000
-    p99 = sorted(latencies)[max(0, int(len(latencies) * 0.99) - 1)] * 1000
+    p50, p99 = percentiles_ms(latencies)
     print(
         f"{'govbr-sandbox assinatura':<26} {rate:8.1f} signatures/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
         f"({len(latencies)} signatures, {tokens} tokens, {failures} failures)"
@@ -210,7 +188,6 @@ def main() -> None:
         f"{2 * rate / limit:.0%} of one core, the rest is Python (CMS/ASN.1, SQLAlchemy + SQLite commit, "
         "outbox event, HTTP)"
     )
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
