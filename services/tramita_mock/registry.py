@@ -5,20 +5,7 @@ from __future__ import annotations
 import httpx
 
 from sandbox_kernel.registry_client import RegistryClient, RegistryUnavailable
-
-# The keys of a unit in the REST response (reference §5), in the order the real API shows them.
-REST_UNIT_FIELDS = (
-    "numeroDeIdentificacaoDaEstrutura",
-    "nome",
-    "sigla",
-    "ativo",
-    "unidadeReceptora",
-    "aptoParaReceberTramites",
-    "codigoNoOrgaoEntidade",
-    "codigoUnidadeReceptora",
-    "tipoDeTramitacao",
-    "hierarquia",
-)
+from sandbox_kernel.tramita_shapes import REST_UNIT_FIELDS
 
 
 def unit_as_rest(unit: dict) -> dict:

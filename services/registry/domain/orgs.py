@@ -31,25 +31,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sandbox_kernel.tramita_shapes import REST_UNIT_FIELDS
+
 from .ibge import UF, UF_BY_CODE, UFS, InvalidIbgeCode, uf_of, valid_estado_code, valid_municipio_code
 
 FEDERAL_EXECUTIVE_REPOSITORY_ID = 1
 FEDERAL_LEGISLATIVE_REPOSITORY_ID = 21
 STATE_REPOSITORY_ID_OFFSET = 100
 
-# The keys of a unit in the REST response, in the order §5 shows them.
-REST_UNIT_FIELDS: tuple[str, ...] = (
-    "numeroDeIdentificacaoDaEstrutura",
-    "nome",
-    "sigla",
-    "ativo",
-    "unidadeReceptora",
-    "aptoParaReceberTramites",
-    "codigoNoOrgaoEntidade",
-    "codigoUnidadeReceptora",
-    "tipoDeTramitacao",
-    "hierarquia",
-)
 
 # Refusal motives (reference §3.3).
 MOTIVOS_RECUSA: dict[str, str] = {
