@@ -182,23 +182,7 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
     problem = signing_problem(persona)
     if problem and problem.check == "nivel":
         # §4.3: bronze accounts get the manual's message instead of the consent screen.
-        async with ctx.runtime.transaction() as tx:
-            row = await tx.session.get(AuthorizationRow, auth.id)
-            if row is not None:
-                row.status = "denied"
-            tx.emit(
-                AuthorizationDenied(
-                    autorizacao_id=auth.id,
-                    client_id=auth.client_id,
-                    verificacao=problem.check,
-                    motivo=problem.message,
-                    esperado=problem.expected,
-                    cpf=persona["cpf"],
-                ),
-                key=auth.client_id,
-                subject=auth.client_id,
-                ente=auth.ente,
-            )
+        await _deny(ctx, auth, problem.check, problem.message, persona["cpf"], expected=problem.expected)
         return _html(pages.bronze(problem.message), 403)
     scopes = oauth.parse_scope(" ".join(auth.scopes))
     return _html(
@@ -214,6 +198,34 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
     )
 
 
+async def _deny(
+    ctx: Context,
+    auth: AuthorizationRow,
+    check: str,
+    reason: str,
+    cpf: str | None,
+    expected: str | None = None,
+) -> None:
+    """Close the authorization as denied and say why in the event stream, in one commit."""
+    async with ctx.runtime.transaction() as tx:
+        row = await tx.session.get(AuthorizationRow, auth.id)
+        if row is not None:
+            row.status = "denied"
+        tx.emit(
+            AuthorizationDenied(
+                autorizacao_id=auth.id,
+                client_id=auth.client_id,
+                verificacao=check,
+                motivo=reason,
+                esperado=expected,
+                cpf=cpf,
+            ),
+            key=auth.client_id,
+            subject=auth.client_id,
+            ente=auth.ente,
+        )
+
+
 @router.post("/oauth2.0/consent", summary="Confirma (ou cancela) a autorização com o código recebido")
 async def consent_submit(request: Request) -> Response:
     fields = await form_fields(request)
@@ -224,22 +236,7 @@ async def consent_submit(request: Request) -> Response:
     if auth is None or auth.cpf is None:
         return _html(pages.expired(), 400)
     if acao == "cancelar":
-        async with ctx.runtime.transaction() as tx:
-            row = await tx.session.get(AuthorizationRow, auth.id)
-            if row is not None:
-                row.status = "denied"
-            tx.emit(
-                AuthorizationDenied(
-                    autorizacao_id=auth.id,
-                    client_id=auth.client_id,
-                    verificacao="cancelado",
-                    motivo="o usuário cancelou a autorização",
-                    cpf=auth.cpf,
-                ),
-                key=auth.client_id,
-                subject=auth.client_id,
-                ente=auth.ente,
-            )
+        await _deny(ctx, auth, "cancelado", "o usuário cancelou a autorização", auth.cpf)
         return RedirectResponse(
             oauth.redirect_with(auth.redirect_uri, {"error": "access_denied", "state": auth.state}),
             status_code=303,
