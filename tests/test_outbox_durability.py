@@ -8,10 +8,13 @@ import signal
 from collections import defaultdict
 
 import httpx
+import pytest
 
 from sandbox_kernel.broker import EmbeddedBroker
 from sandbox_kernel.testing.events import EventsHelper
 from sandbox_kernel.testing.processes import free_port
+
+pytestmark = pytest.mark.storage  # runs on PostgreSQL too (see the plugin)
 
 
 async def _ping(url: str, n: int, start: int) -> list[str]:

@@ -10,6 +10,7 @@ from sandbox_kernel.testing.processes import free_port
 SERVICES = ["registry", "login", "assinatura", "tramita"]
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("name", SERVICES)
 async def test_health_ok_and_started_event(
     name, sandbox_service, sandbox_events, sandbox_settings, validate_event

@@ -14,6 +14,7 @@ from .conftest import DEV_LOCAL, MARIA, REDIRECT, hash_b64, headless_code
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.storage
 async def test_full_story_with_registry_process(
     sandbox_process, sandbox_service, sandbox_settings, sandbox_events, validate_event
 ):

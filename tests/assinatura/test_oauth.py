@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
+
 from .conftest import ANA, DEV_LOCAL, MARIA, REDIRECT, access_token, headless_code, query_of
 
 AUTHORIZE = "/oauth2.0/authorize"
@@ -35,6 +37,7 @@ def _token_params(code: str, secret: str, **overrides) -> dict:
     return {k: v for k, v in params.items() if v is not None}
 
 
+@pytest.mark.storage
 async def test_headless_auto_approve_returns_code_and_state_and_emits_events(assinatura, sandbox_events):
     code = await headless_code(assinatura, MARIA, "signature_session govbr", state="abc")
     assert code.startswith("OC-")
@@ -118,6 +121,7 @@ async def test_token_accepts_query_string_any_content_type_and_http_basic(assina
     assert via_basic.status_code == 200, via_basic.text
 
 
+@pytest.mark.storage
 async def test_code_is_single_use_and_unknown_code_is_400_plain_text(assinatura, dev_secret, sandbox_events):
     code = await headless_code(assinatura)
     first = await assinatura.post("/oauth2.0/token", data=_token_params(code, dev_secret))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
 from sqlalchemy import update
 
 from assinatura_mock.storage import CodeRow
@@ -118,6 +119,7 @@ async def test_code_of_another_client_is_invalid_request(assinatura, registry, d
     )
 
 
+@pytest.mark.storage
 async def test_expired_code_is_invalid_request(assinatura, dev_secret, sandbox_events):
     code = await headless_code(assinatura)
     ctx = assinatura.app.state.assinatura
@@ -141,6 +143,7 @@ async def test_expired_code_is_invalid_request(assinatura, dev_secret, sandbox_e
     )
 
 
+@pytest.mark.storage
 async def test_concurrent_redemptions_of_one_code_give_one_token(assinatura, dev_secret):
     code = await headless_code(assinatura)
     data = {
@@ -154,6 +157,7 @@ async def test_concurrent_redemptions_of_one_code_give_one_token(assinatura, dev
     assert sorted(r.status_code for r in responses) == [200, 400, 400, 400, 400]
 
 
+@pytest.mark.storage
 async def test_concurrent_signatures_with_a_sign_token_sign_once(assinatura, dev_secret):
     token = await access_token(assinatura, dev_secret, MARIA, "sign")
     headers = {"Authorization": f"Bearer {token}"}

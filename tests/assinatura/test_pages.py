@@ -1,5 +1,5 @@
 """The CAS pages in headless Chromium (Debian's chromium, driven by Playwright), with the registry, login_mock
-and the assinatura service as real processes: login at gov.br (login_mock, as the real CAS delegates), consent
+and the assinatura service served over real HTTP: login at gov.br (login_mock, as the real CAS delegates), consent
 with a wrong code then 12345, the bronze refusal, and the code the municipal app receives working at
 /oauth2.0/token. A user already logged in at gov.br is not asked again."""
 
@@ -10,9 +10,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright
 
-from sandbox_kernel.testing.browser import callback_app, launch_chromium
+from sandbox_kernel.testing.browser import callback_app
 
 from .conftest import ANA, DEV_LOCAL, MARIA
 
@@ -26,18 +25,15 @@ def municipal_app():
 
 
 @pytest.fixture
-async def site(sandbox_process, sandbox_settings, municipal_app):
-    sandbox_process("registry")
-    sandbox_process("login")
-    cas = sandbox_process("assinatura")
+async def site(sandbox_server, sandbox_settings, sandbox_browser, municipal_app):
+    sandbox_server("registry")
+    sandbox_server("login")
+    cas = sandbox_server("assinatura")
     secret = json.loads((sandbox_settings.data_dir / "seed.json").read_text())["assinatura_client"][
         "client_secret"
     ]
-    async with async_playwright() as pw:
-        browser = await launch_chromium(pw)
-        page = await (await browser.new_context(locale="pt-BR")).new_page()
-        yield {"page": page, "cas": cas, "secret": secret, "app": municipal_app}
-        await browser.close()
+    page = await sandbox_browser.new_page()
+    return {"page": page, "cas": cas, "secret": secret, "app": municipal_app}
 
 
 async def _authorize(site, state: str) -> None:

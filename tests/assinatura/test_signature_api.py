@@ -224,6 +224,7 @@ async def test_der_encoding_and_no_timestamp_by_setting(start_assinatura, dev_se
     assert 1500 < len(raw) < 3000  # ~2.3 KB without a timestamp, like samples A and B
 
 
+@pytest.mark.storage
 async def test_sign_token_signs_once(assinatura, dev_secret, sandbox_events):
     token = await access_token(assinatura, dev_secret, MARIA, "sign")
     assert (await _sign(assinatura, token, hash_b64(b"1"))).status_code == 200
@@ -236,6 +237,7 @@ async def test_sign_token_signs_once(assinatura, dev_secret, sandbox_events):
     assert "signature_session" in refused.data["esperado"]
 
 
+@pytest.mark.storage
 async def test_signature_session_signs_up_to_the_limit(start_assinatura, dev_secret, sandbox_events):
     assinatura = await start_assinatura(session_limit=3, timestamp=False)
     token = await access_token(assinatura, dev_secret, MARIA, "signature_session")
@@ -326,6 +328,7 @@ async def test_ineligible_accounts_get_403_plain_text_on_both_endpoints(assinatu
     assert (sign.status_code, sign.text) == (403, message)
 
 
+@pytest.mark.storage
 async def test_level_is_checked_before_each_signature(assinatura, registry, dev_secret):
     token = await access_token(assinatura, dev_secret, JOAO, "signature_session")
     assert (await _sign(assinatura, token, hash_b64(b"a"))).status_code == 200
@@ -343,6 +346,7 @@ async def test_bad_bearer_tokens_are_401(assinatura):
     assert unknown.status_code == 401 and unknown.json()["path"] == SIGN
 
 
+@pytest.mark.storage
 async def test_expired_token_is_401(start_assinatura, dev_secret):
     assinatura = await start_assinatura(token_ttl=10)
     token = await access_token(assinatura, dev_secret, MARIA)

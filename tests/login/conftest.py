@@ -1,4 +1,4 @@
-"""login_mock test stack: the registry as a real process, login_mock in-process (or as a process for pages)."""
+"""login_mock test stack: the registry served over real HTTP from a thread, login_mock in-process."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(sandbox_process, sandbox_service, sandbox_settings) -> Stack:
-    registry_proc = sandbox_process("registry")
+async def stack(sandbox_server, sandbox_service, sandbox_settings) -> Stack:
+    registry_proc = sandbox_server("registry")
     token, _ = admin_token(sandbox_settings)
     registry = httpx.Client(
         base_url=f"{registry_proc.url}/sandbox/registry", headers={"Authorization": f"Bearer {token}"}

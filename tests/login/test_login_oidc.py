@@ -35,6 +35,7 @@ async def _exchange(stack, form: str, client: dict, code: str, verifier: str) ->
     return await stack.login.post("/token", params=query, content=b"")
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("form", ["client_secret_basic", "client_secret_post", "query"])
 async def test_authlib_client_full_flow(form, stack, sandbox_events, validate_event):
     client = await stack.register(scopes=ALL_SCOPES, auto_approve=True)
@@ -131,6 +132,7 @@ async def test_authlib_client_full_flow(form, stack, sandbox_events, validate_ev
         validate_event(received)
 
 
+@pytest.mark.storage
 async def test_company_certificate_login_carries_cnpj_claims(stack):
     client = await stack.register(scopes=ALL_SCOPES, auto_approve=True)
     personas = stack.registry.get("/personas").json()

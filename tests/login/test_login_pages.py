@@ -7,10 +7,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import async_playwright
 
 from sandbox_kernel.secrets import admin_token
-from sandbox_kernel.testing.browser import callback_app, launch_chromium
+from sandbox_kernel.testing.browser import callback_app
 
 from .conftest import OURO, authorize_params, pkce
 
@@ -24,9 +23,9 @@ def municipal_app():
 
 
 @pytest.fixture
-async def site(sandbox_process, sandbox_settings, municipal_app):
-    registry = sandbox_process("registry")
-    login = sandbox_process("login")
+async def site(sandbox_server, sandbox_settings, sandbox_browser, municipal_app):
+    registry = sandbox_server("registry")
+    login = sandbox_server("login")
     token, _ = admin_token(sandbox_settings)
     with httpx.Client(
         base_url=f"{registry.url}/sandbox/registry", headers={"Authorization": f"Bearer {token}"}
@@ -36,12 +35,8 @@ async def site(sandbox_process, sandbox_settings, municipal_app):
             json={"nome": "Portal da Prefeitura", "redirect_uris": [municipal_app]},
         ).json()
         personas = api.get("/personas").json()
-    async with async_playwright() as pw:
-        browser = await launch_chromium(pw)
-        context = await browser.new_context(locale="pt-BR")
-        page = await context.new_page()
-        yield {"page": page, "login": login, "client": client, "personas": personas, "app": municipal_app}
-        await browser.close()
+    page = await sandbox_browser.new_page()
+    return {"page": page, "login": login, "client": client, "personas": personas, "app": municipal_app}
 
 
 async def _start(site, **extra) -> tuple[dict, str]:

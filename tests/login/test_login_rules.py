@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 
+import pytest
+
 from .conftest import LOGOUT, OURO, REDIRECT, authorize_params, headless_code, pkce, query_of
 
 
@@ -70,6 +72,7 @@ async def test_authorize_rules_redirect_back_with_error_and_state(stack, sandbox
         await sandbox_events.wait_for(type="br.gov.sandbox.login.authorize.rejected", match={"check": check})
 
 
+@pytest.mark.storage
 async def test_legacy_client_may_omit_pkce_state_and_nonce_and_the_event_says_so(stack, sandbox_events):
     client = await stack.register(legacy_mode=True, auto_approve=True)
     params = authorize_params(client["client_id"], None, state=None, nonce=None, login_hint=OURO)
@@ -119,6 +122,7 @@ async def test_bad_secret_unknown_client_and_wrong_grant(stack, sandbox_events):
     assert (await _token(stack, client, code, verifier)).status_code == 200
 
 
+@pytest.mark.storage
 async def test_replayed_code_is_refused_and_revokes_what_it_issued(stack, sandbox_events):
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
@@ -135,6 +139,7 @@ async def test_replayed_code_is_refused_and_revokes_what_it_issued(stack, sandbo
     assert event.data["revoked_tokens"] == 1
 
 
+@pytest.mark.storage
 async def test_concurrent_exchanges_of_one_code_give_one_token(stack):
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
@@ -159,6 +164,7 @@ async def test_redirect_uri_and_pkce_must_match_at_token(stack, sandbox_events):
     )
 
 
+@pytest.mark.storage
 async def test_expired_code_is_refused(stack, sandbox_settings):
     stack.login.app.state.runtime.settings = sandbox_settings.model_copy(update={"login_code_ttl": 5})
     client = await stack.register(auto_approve=True)
@@ -223,6 +229,7 @@ async def test_logout_matches_the_registered_uri_exactly(stack, sandbox_events):
     await sandbox_events.wait_for(type="br.gov.sandbox.login.logout.completed", match={"redirected": False})
 
 
+@pytest.mark.storage
 async def test_jwk_rotation_keeps_one_key(stack):
     before = (await stack.login.get("/jwk")).json()["keys"]
     rotated = (await stack.login.post("/sandbox/jwk/rotate")).json()

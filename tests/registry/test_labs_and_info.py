@@ -22,6 +22,7 @@ def _env(settings) -> dict:
     }
 
 
+@pytest.mark.storage
 @pytest.mark.e2e
 def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_process, sandbox_settings, tmp_path):
     registry = sandbox_process("registry")

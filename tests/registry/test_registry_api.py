@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .conftest import bearer, new_ente
+
+pytestmark = pytest.mark.storage  # runs on PostgreSQL too (see the plugin)
 
 LOGIN_CLIENT = {
     "client_id": "rj.portal",

@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import bearer, new_ente
+
+pytestmark = pytest.mark.storage  # runs on PostgreSQL too (see the plugin)
 
 PERSONA = {
     "cpf": "529.982.247-25",

@@ -6,7 +6,11 @@ import asyncio
 import json
 import ssl
 
+import pytest
+
 from .conftest import bearer, new_ente
+
+pytestmark = pytest.mark.storage  # runs on PostgreSQL too (see the plugin)
 
 
 async def _handshake(tmp_path, ca_pem: bytes, server, client_cert: str, client_key: str) -> str:

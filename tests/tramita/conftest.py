@@ -1,4 +1,4 @@
-"""Tramita test helpers: the real registry as a process, the Tramita app served by uvicorn over real mutual
+"""Tramita test helpers: the real registry over real HTTP from a thread (``sandbox_server``), the Tramita app served by uvicorn over real mutual
 TLS on a free port (the same ``uvicorn_options`` serve.py uses), and a client that follows the call
 sequence of the PEN REST clients (SEI module, SUAP)."""
 
@@ -260,8 +260,8 @@ def tramita_settings() -> TramitaSettings:
 
 
 @pytest.fixture
-async def tramita(sandbox_process, sandbox_settings, tramita_settings, tmp_path) -> Tramita:
-    sandbox_process("registry")
+async def tramita(sandbox_server, sandbox_settings, tramita_settings, tmp_path) -> Tramita:
+    sandbox_server("registry")
     token, _ = admin_token(sandbox_settings)
     registry = httpx.AsyncClient(
         base_url=f"{sandbox_settings.registry_base_url}/sandbox/registry",

@@ -28,6 +28,7 @@ def proxied(sandbox_process, sandbox_settings, monkeypatch):
     return lambda: sandbox_process("tramita")
 
 
+@pytest.mark.storage
 @pytest.mark.e2e
 async def test_kill_mid_upload_counts_nothing_and_keeps_finished_parts(proxied, sandbox_settings):
     token, _ = admin_token(sandbox_settings)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from .conftest import assert_error, component, documento, processo_body, sha
 
 REJECTED = "br.gov.sandbox.tramita.request.rejected"
@@ -140,6 +142,7 @@ async def test_0044_and_0047_per_nre(tramita, sandbox_events):
     await sandbox_events.wait_for(type=REJECTED, match={"codigoErro": "0047"})
 
 
+@pytest.mark.storage
 async def test_tampered_and_out_of_range_components_are_refused(tramita):
     data = os.urandom(10_000)
     protocolo = "99990.000014/2026-05"
@@ -212,6 +215,7 @@ async def test_tampered_and_out_of_range_components_are_refused(tramita):
         assert (await pen.upload(ticket, protocolo, data)).status_code == 200
 
 
+@pytest.mark.storage
 async def test_state_guards_and_ownership(tramita):
     data = b"abc"
     protocolo = "99990.000015/2026-06"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -43,6 +44,7 @@ async def _send_two_documents(pen, tramita, destino: str, protocolo: str) -> tup
     return created, html, pdf
 
 
+@pytest.mark.storage
 async def test_process_to_accepting_robot_reaches_6(tramita, sandbox_events, validate_event):
     async with tramita.client(tramita.seed) as pen:
         created, html, pdf = await _send_two_documents(pen, tramita, "RBACE", "99990.000001/2026-11")
@@ -125,6 +127,7 @@ async def test_process_to_accepting_robot_reaches_6(tramita, sandbox_events, val
         validate_event(e)
 
 
+@pytest.mark.storage
 async def test_process_to_refusing_robot_reaches_9_after_ciencia(tramita, sandbox_events):
     async with tramita.client(tramita.seed) as pen:
         created, _, _ = await _send_two_documents(pen, tramita, "RBREC", "99990.000002/2026-22")
@@ -141,6 +144,7 @@ async def test_process_to_refusing_robot_reaches_9_after_ciencia(tramita, sandbo
     await sandbox_events.wait_for(type=STATUS, match={"IDT": idt, "para": 9})
 
 
+@pytest.mark.storage
 async def test_cancel_reaches_7_and_only_from_1_to_4(tramita, sandbox_events):
     async with tramita.client(tramita.seed) as pen:
         docs, html, _ = _two_documents()

@@ -42,6 +42,7 @@ async def test_a_certificate_from_another_ca_fails_the_handshake(tramita, tmp_pa
             response.raise_for_status()
 
 
+@pytest.mark.storage
 async def test_revoked_and_reissued_certificates(tramita):
     gab = tramita.unit("GAB")["numeroDeIdentificacaoDaEstrutura"]
     system = await tramita.new_system("Sistema revogado", [gab])

@@ -14,6 +14,7 @@ from .conftest import component, documento, processo_body, ref, sha
 STATUS = "br.gov.sandbox.tramita.tramite.status_changed"
 
 
+@pytest.mark.storage
 @pytest.mark.parametrize("tramita_settings", [TramitaSettings(idle_seconds=1.5, expiry_check_seconds=0.2)])
 async def test_idle_tramite_is_cancelled_automatically(tramita, sandbox_events):
     data = b"<p>parado</p>"
@@ -38,6 +39,7 @@ async def test_idle_tramite_is_cancelled_automatically(tramita, sandbox_events):
     )
 
 
+@pytest.mark.storage
 async def test_loose_document_to_two_recipients_shares_one_ticket(tramita):
     data = b"%PDF-1.4 oficio"
     body = {
@@ -71,6 +73,7 @@ async def test_loose_document_to_two_recipients_shares_one_ticket(tramita):
         assert recibo["recibo"]["hashesDosComponentesDigitais"] == [sha(data)]
 
 
+@pytest.mark.storage
 async def test_long_poll_pendencias_wakes_up_on_a_new_pendencia(tramita):
     robo = tramita.unit("RBENV")["numeroDeIdentificacaoDaEstrutura"]
     async with tramita.client(tramita.seed) as pen:
@@ -91,6 +94,7 @@ async def test_long_poll_pendencias_wakes_up_on_a_new_pendencia(tramita):
         assert found == {"encontrou": True, "IDT": sent.json()["IDT"], "status": "2"}
 
 
+@pytest.mark.storage
 async def test_process_with_an_apensado_asks_components_per_protocol(tramita):
     main_doc, apensado_doc = b"<p>principal</p>", b"<p>apensado</p>"
     body = processo_body(

@@ -4,38 +4,115 @@ Installed with the package as the ``govbr_sandbox`` pytest plugin, so QA suites 
 
 - ``sandbox_kafka``: bootstrap servers of a broker shared by the session (embedded Tansu on a free
   port, or ``KAFKA_BOOTSTRAP_SERVERS`` when set).
-- ``sandbox_database_url``: a fresh database per test; SQLite, plus PostgreSQL when
-  ``SANDBOX_TEST_DATABASE_URL`` is set (tests using it run once per backend).
-- ``sandbox_settings``: settings for one test: its own data dir, database and topic namespace.
+- ``sandbox_database_url``: ``None`` (SQLite files in the test's data dir) or, for tests marked
+  ``@pytest.mark.storage`` when ``SANDBOX_TEST_DATABASE_URL`` is set, also a fresh PostgreSQL database
+  (those tests run once per backend).
+- ``sandbox_settings``: settings for one test: its own data dir, database, ports and topic namespace.
+  The data dir starts as a copy of a session-wide template made by the services' real first start
+  (PKI, seeded registry); ``@pytest.mark.sandbox_fresh`` gives an empty one instead.
 - ``sandbox_service``: ``await sandbox_service("login")`` → an httpx client on the app, in-process.
-- ``sandbox_process``: ``sandbox_process("login")`` → the service as a real process on a free port.
+- ``sandbox_server``: ``sandbox_server("registry")`` → the app on its port, real HTTP, in a thread.
+- ``sandbox_process``: ``sandbox_process("login")`` → the service as a real process on a free port
+  (for tests whose subject is the process: crashes, signals, the CLI).
 - ``sandbox_events``: ``await sandbox_events.wait_for(type=..., match=..., timeout=...)``.
+- ``sandbox_browser``: a fresh Playwright browser context (locale pt-BR) in the session's one headless
+  Chromium: ``page = await sandbox_browser.new_page()``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
+import threading
 import uuid
 from contextlib import AsyncExitStack
+from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
 from ..broker import EmbeddedBroker
-from ..services import resolve_service
+from ..services import SERVICES, resolve_service
 from ..settings import Settings
-from ..storage import normalize_database_url
+from .browser import SessionChromium
 from .events import EventsHelper
 from .processes import ServiceProcess, free_port
+from .servers import ServerThread
+from .templates import (
+    DataTemplate,
+    build_template,
+    create_template_database,
+    drop_database,
+)
 
 TEST_DATABASE_ENV = "SANDBOX_TEST_DATABASE_URL"
+STORAGE_MARK = "storage"
+FRESH_MARK = "sandbox_fresh"
 
 
-def _backends() -> list[str]:
-    return ["sqlite", "postgresql"] if os.environ.get(TEST_DATABASE_ENV) else ["sqlite"]
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{STORAGE_MARK}: a storage test: with {TEST_DATABASE_ENV} set it runs on PostgreSQL as well as SQLite",
+    )
+    config.addinivalue_line(
+        "markers", f"{FRESH_MARK}: the test's data dir starts empty (a first start), not from the template"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "sandbox_database_url" not in metafunc.fixturenames:
+        return
+    backends = ["sqlite"]
+    if os.environ.get(TEST_DATABASE_ENV) and metafunc.definition.get_closest_marker(STORAGE_MARK):
+        backends.append("postgresql")
+    metafunc.parametrize("sandbox_database_url", backends, indirect=True)
+
+
+def _in_thread(coroutine):
+    """Run a coroutine to completion on a thread of its own (callable with or without a running loop)."""
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+class Templates:
+    """The session's template data dirs, one per backend, made on first use."""
+
+    def __init__(self, root: Path, bootstrap_servers: str) -> None:
+        self.root = root
+        self.bootstrap_servers = bootstrap_servers
+        self._made: dict[str, DataTemplate] = {}
+        self._lock = threading.Lock()
+
+    def get(self, backend: str) -> DataTemplate:
+        with self._lock:
+            if backend not in self._made:
+                self._made[backend] = _in_thread(self._build(backend))
+            return self._made[backend]
+
+    async def _build(self, backend: str) -> DataTemplate:
+        database = None
+        if backend == "postgresql":
+            database = await create_template_database(os.environ[TEST_DATABASE_ENV])
+        return await build_template(self.root / backend, self.bootstrap_servers, database)
+
+    def close(self) -> None:
+        for template in self._made.values():
+            if template.database_url:
+                _in_thread(drop_database(template.database_url))
 
 
 @pytest.fixture(scope="session")
@@ -52,41 +129,55 @@ def sandbox_kafka():
         broker.stop()
 
 
-@pytest.fixture(params=_backends())
-async def sandbox_database_url(request):
-    """None for SQLite (one file per service in the test's data dir), or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield None
-        return
-    base = make_url(normalize_database_url(os.environ[TEST_DATABASE_ENV]))
-    name = f"sbx_{uuid.uuid4().hex[:12]}"
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        admin = await asyncpg.connect(dsn)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+@pytest.fixture(scope="session")
+def sandbox_templates(sandbox_kafka, tmp_path_factory):
+    templates = Templates(tmp_path_factory.mktemp("sandbox-template"), sandbox_kafka)
+    yield templates
+    templates.close()
 
 
 @pytest.fixture
-def sandbox_settings(tmp_path, sandbox_kafka, sandbox_database_url) -> Settings:
+def sandbox_namespace() -> str:
+    """The test's topic namespace: it sees only its own events."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+def _fresh(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker(FRESH_MARK) is not None
+
+
+@pytest.fixture
+async def sandbox_database_url(request, sandbox_templates, sandbox_namespace):
+    """None for SQLite (one file per service in the test's data dir), or a fresh PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield None
+        return
+    name = f"sbx_{uuid.uuid4().hex[:12]}"
+    if _fresh(request):
+        url = await create_template_database(os.environ[TEST_DATABASE_ENV])
+    else:
+        template = await asyncio.to_thread(sandbox_templates.get, "postgresql")
+        url = await template.create_database(name, sandbox_namespace)
+    try:
+        yield url
+    finally:
+        await drop_database(url)
+
+
+@pytest.fixture
+def sandbox_settings(
+    request, tmp_path, sandbox_kafka, sandbox_database_url, sandbox_namespace, sandbox_templates
+) -> Settings:
+    data_dir = tmp_path / "data"
+    if not _fresh(request):
+        backend = "sqlite" if sandbox_database_url is None else "postgresql"
+        sandbox_templates.get(backend).copy_files(data_dir, sandbox_namespace)
     return Settings(
-        data_dir=tmp_path / "data",
+        data_dir=data_dir,
         database_url=sandbox_database_url,
         kafka_bootstrap_servers=sandbox_kafka,
-        topic_namespace=f"t{uuid.uuid4().hex[:10]}",
-        registry_port=free_port(),
-        login_port=free_port(),
-        assinatura_port=free_port(),
-        tramita_port=free_port(),
+        topic_namespace=sandbox_namespace,
+        **{f"{name}_port": free_port() for name in SERVICES},
     )
 
 
@@ -120,6 +211,21 @@ async def sandbox_service(sandbox_settings):
 
 
 @pytest.fixture
+def sandbox_server(sandbox_settings):
+    """``sandbox_server("registry")`` → the service on its port over real HTTP, from a thread of this process."""
+    started: list[ServerThread] = []
+
+    def start(name: str, settings: Settings | None = None, app=None, **uvicorn_options) -> ServerThread:
+        server = ServerThread(name, settings or sandbox_settings, app, **uvicorn_options)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in reversed(started):
+        server.stop()
+
+
+@pytest.fixture
 def sandbox_process(sandbox_settings, tmp_path):
     started: list[ServiceProcess] = []
 
@@ -131,3 +237,26 @@ def sandbox_process(sandbox_settings, tmp_path):
     yield start
     for proc in started:
         proc.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_chromium():
+    """The session's one headless Chromium (Debian's), started on first use."""
+    chromium = SessionChromium(free_port()).start()
+    yield chromium
+    chromium.stop()
+
+
+@pytest.fixture
+async def sandbox_browser(sandbox_chromium):
+    """A fresh browser context (own cookies and storage, locale pt-BR) in the session's Chromium."""
+    from playwright.async_api import async_playwright  # a test extra: imported only by page tests
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.connect_over_cdp(sandbox_chromium.endpoint)
+        context = await browser.new_context(locale="pt-BR")
+        try:
+            yield context
+        finally:
+            await context.close()
+            await browser.close()
