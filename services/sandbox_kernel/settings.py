@@ -6,6 +6,7 @@ without the prefix, because that is the name every Kafka tool and compose file a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -64,6 +65,11 @@ class Settings(BaseSettings):
     )
     login_code_ttl: int = Field(60, ge=5, le=600, description="Validade, em segundos, do code do /authorize.")
     relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
+    outbox_retention: timedelta = Field(
+        timedelta(days=7),
+        description="Por quanto tempo o outbox guarda eventos já entregues (o log durável que é republicado "
+        "quando o broker volta vazio): segundos ou ISO 8601 (P7D). Eventos pendentes nunca são apagados.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Nível de log.")
 
     @property
@@ -89,7 +95,7 @@ class Settings(BaseSettings):
     def as_env(self) -> dict[str, str]:
         """These settings as environment variables, to hand them to a child process."""
         env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers}
-        for name, value in self.model_dump(exclude={"kafka_bootstrap_servers"}).items():
+        for name, value in self.model_dump(mode="json", exclude={"kafka_bootstrap_servers"}).items():
             if value is not None:
                 env[f"SANDBOX_{name.upper()}"] = str(value)
         return env
