@@ -55,10 +55,12 @@ class Settings(BaseSettings):
     )
     topic_partitions: int = Field(1, ge=1, description="Partições de cada tópico criado sob demanda.")
     host: str = Field("127.0.0.1", description="Endereço em que os serviços escutam.")
-    registry_port: int = Field(8080, description="Porta do registry (plano de controle).")
-    login_port: int = Field(8081, description="Porta do login_mock (Acesso GOV.BR).")
-    assinatura_port: int = Field(8082, description="Porta do assinatura_mock (ITI).")
-    tramita_port: int = Field(8083, description="Porta do tramita_mock (Tramita GOV.BR).")
+    # Default ports: the 8180–8189 block, off 8080/3000/5000/8000 where client apps usually run (the official
+    # PHP examples serve on 8080). New services take the next free port of the block.
+    registry_port: int = Field(8180, description="Porta do registry (plano de controle).")
+    login_port: int = Field(8181, description="Porta do login_mock (Acesso GOV.BR).")
+    assinatura_port: int = Field(8182, description="Porta do assinatura_mock (ITI).")
+    tramita_port: int = Field(8183, description="Porta do tramita_mock (Tramita GOV.BR).")
     admin_token: str | None = Field(
         None,
         description="Token de administrador do registry. Vazio: gerado no primeiro início e guardado em "
