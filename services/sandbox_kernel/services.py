@@ -18,6 +18,7 @@ class ServiceInfo:
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
     tls_env: str | None = None  # services that serve HTTPS unless this variable says false
+    error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
 
     @property
     def factory(self) -> str:
@@ -43,13 +44,22 @@ SERVICES: dict[str, ServiceInfo] = {
     for s in (
         ServiceInfo("registry", "registry", "Registry (plano de controle)", ()),
         ServiceInfo(
-            "login", "login_mock", "Acesso GOV.BR", ("sso.staging.acesso.gov.br", "api.staging.acesso.gov.br")
+            "login",
+            "login_mock",
+            "Acesso GOV.BR",
+            (
+                "sso.staging.acesso.gov.br",
+                "api.staging.acesso.gov.br",
+                "confiabilidades.staging.acesso.gov.br",
+            ),
+            error_format="acesso",
         ),
         ServiceInfo(
             "assinatura",
             "assinatura_mock",
             "Assinatura GOV.BR (ITI)",
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
+            error_format="iti",
         ),
         ServiceInfo(
             "tramita",
@@ -57,6 +67,7 @@ SERVICES: dict[str, ServiceInfo] = {
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
             tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            error_format="tramita",
         ),
     )
 }
