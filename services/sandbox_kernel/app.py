@@ -82,7 +82,9 @@ def create_service_app(
     description: str = "",
     routers: list[APIRouter] | None = None,
     on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
 ) -> FastAPI:
+    """``on_shutdown`` runs before the relay and database close (close what ``on_startup`` opened)."""
     service = resolve_service(service_name)
     settings = settings or get_settings()
     table = _outbox_in(metadata, service.name)
@@ -125,6 +127,8 @@ def create_service_app(
         try:
             yield
         finally:
+            if on_shutdown:
+                await on_shutdown(app, runtime)
             await relay.stop()
             await db.dispose()
 

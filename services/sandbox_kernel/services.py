@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+
+@dataclass(frozen=True)
+class ServiceHooks:
+    """What a service adds to ``govbr-sandbox serve``; every ``app.py`` exports one as ``hooks``."""
+
+    # Checks the service's own settings before uvicorn starts (e.g. the registry's personas file);
+    # raises SandboxConfigError naming the variable.
+    preflight: Callable[[Settings], None] | None = None
+    # Extra ``uvicorn.run`` arguments (e.g. tramita_mock: TLS with client certificates, its own protocol).
+    uvicorn_options: Callable[[Settings], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,11 @@ class ServiceInfo:
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
     tls_env: str | None = None  # services that serve HTTPS unless this variable says false
     error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
+    settings: str | None = None  # "package.settings:Class", the service's own ServiceSettings
+
+    @property
+    def app_module(self) -> str:
+        return f"{self.package}.app"
 
     @property
     def factory(self) -> str:
@@ -42,7 +59,13 @@ def local_verify(settings: Settings) -> ssl.SSLContext | bool:
 SERVICES: dict[str, ServiceInfo] = {
     s.name: s
     for s in (
-        ServiceInfo("registry", "registry", "Registry (plano de controle)", ()),
+        ServiceInfo(
+            "registry",
+            "registry",
+            "Registry (plano de controle)",
+            (),
+            settings="registry.settings:RegistrySettings",
+        ),
         ServiceInfo(
             "login",
             "login_mock",
@@ -52,6 +75,7 @@ SERVICES: dict[str, ServiceInfo] = {
                 "api.staging.acesso.gov.br",
                 "confiabilidades.staging.acesso.gov.br",
             ),
+            settings="login_mock.settings:LoginSettings",
             error_format="acesso",
         ),
         ServiceInfo(
