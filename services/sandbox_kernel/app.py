@@ -23,6 +23,7 @@ from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
 from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
+from .http_errors import ErrorFormat, install_unknown_path_errors
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
@@ -138,6 +139,7 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.add_middleware(CorrelationMiddleware)
+    install_unknown_path_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
     for router in routers or []:
         app.include_router(router)

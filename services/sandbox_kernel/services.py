@@ -30,6 +30,7 @@ class ServiceInfo:
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
     tls_env: str | None = None  # services that serve HTTPS unless this variable says false
+    error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
     settings: str | None = None  # "package.settings:Class", the service's own ServiceSettings
 
     @property
@@ -69,14 +70,20 @@ SERVICES: dict[str, ServiceInfo] = {
             "login",
             "login_mock",
             "Acesso GOV.BR",
-            ("sso.staging.acesso.gov.br", "api.staging.acesso.gov.br"),
+            (
+                "sso.staging.acesso.gov.br",
+                "api.staging.acesso.gov.br",
+                "confiabilidades.staging.acesso.gov.br",
+            ),
             settings="login_mock.settings:LoginSettings",
+            error_format="acesso",
         ),
         ServiceInfo(
             "assinatura",
             "assinatura_mock",
             "Assinatura GOV.BR (ITI)",
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
+            error_format="iti",
         ),
         ServiceInfo(
             "tramita",
@@ -84,6 +91,7 @@ SERVICES: dict[str, ServiceInfo] = {
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
             tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            error_format="tramita",
         ),
     )
 }
