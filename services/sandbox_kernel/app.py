@@ -23,6 +23,8 @@ from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
 from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
+from .faults.engine import FaultEngine
+from .faults.middleware import FaultMiddleware
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
@@ -118,12 +120,18 @@ def create_service_app(
                 key=service.name,
                 subject=service.package,
             )
+        faults = None
+        if service.name != "registry":  # the registry holds clocks and faults; the others follow it
+            faults = app.state.faults = FaultEngine(runtime)
+            await faults.start()
         if on_startup:
             await on_startup(app, runtime)
         log.info("%s ready at %s (database: %s)", service.package, runtime.url, db.backend)
         try:
             yield
         finally:
+            if faults:
+                await faults.stop()
             await relay.stop()
             await db.dispose()
 
@@ -133,6 +141,7 @@ def create_service_app(
         description=description,
         lifespan=lifespan,
     )
+    app.add_middleware(FaultMiddleware, service=service.name)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(_sandbox_router(service))
     for router in routers or []:
