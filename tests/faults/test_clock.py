@@ -28,7 +28,10 @@ async def _send_to_silent_robot(tramita, bundle, remetente: dict, protocolo: str
     data = protocolo.encode()
     async with tramita.client(bundle) as pen:
         body = processo_body(
-            remetente, tramita.unit("RBSIL"), [documento(1, [component("a.html", data, "text/html")])], protocolo
+            remetente,
+            tramita.unit("RBSIL"),
+            [documento(1, [component("a.html", data, "text/html")])],
+            protocolo,
         )
         created = await pen.send(body)
         r = await pen.upload(created["ticketParaEnvioDeComponentesDigitais"], protocolo, data)
@@ -38,14 +41,18 @@ async def _send_to_silent_robot(tramita, bundle, remetente: dict, protocolo: str
 
 
 async def test_advancing_one_ente_clock_cancels_only_its_idle_tramite(tramita, sandbox_events):
-    created = await tramita.registry.post("/entes", json={"ibge": OTHER, "nome": "Rio de Janeiro", "uf": "RJ"})
+    created = await tramita.registry.post(
+        "/entes", json={"ibge": OTHER, "nome": "Rio de Janeiro", "uf": "RJ"}
+    )
     assert created.status_code == 201, created.text
     key = created.json()["api_key"]
     units = (await tramita.registry.get(f"/entes/{OTHER}/estruturas")).json()
     own = [u for u in units if not u["robot"]]
     other = await tramita.new_system("SEI RJ", [own[0]["numeroDeIdentificacaoDaEstrutura"]], ente=OTHER)
 
-    seed_idt = await _send_to_silent_robot(tramita, tramita.seed, tramita.unit("PROT"), "99990.000101/2026-11")
+    seed_idt = await _send_to_silent_robot(
+        tramita, tramita.seed, tramita.unit("PROT"), "99990.000101/2026-11"
+    )
     other_idt = await _send_to_silent_robot(tramita, other, own[0], "99990.000102/2026-12")
 
     # An ente's key manages only its own clock.
@@ -67,7 +74,9 @@ async def test_advancing_one_ente_clock_cancels_only_its_idle_tramite(tramita, s
     async with tramita.client(other) as pen:
         assert await pen.situacao(other_idt) == 2  # Rio's clock did not move
 
-    changed = await sandbox_events.wait_for(type="br.gov.sandbox.registry.clock.changed", match={"ente": SEED_ENTE})
+    changed = await sandbox_events.wait_for(
+        type="br.gov.sandbox.registry.clock.changed", match={"ente": SEED_ENTE}
+    )
     assert changed.data["by_seconds"] == 8 * 86400
 
     shown = (await tramita.registry.get(f"/entes/{SEED_ENTE}/clock")).json()
