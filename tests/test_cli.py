@@ -49,6 +49,7 @@ def test_info_json_lists_services_kafka_and_topics(tmp_path):
     assert info["services"]["login_mock"]["replaces"] == [
         "sso.staging.acesso.gov.br",
         "api.staging.acesso.gov.br",
+        "confiabilidades.staging.acesso.gov.br",
     ]
     assert info["services"]["tramita_mock"]["replaces"] == ["homolog.api.processoeletronico.gov.br"]
     assert info["kafka"] == {
