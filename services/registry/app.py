@@ -16,7 +16,8 @@ from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from . import errors, seed
-from .api import applications, catalog, entes, labs, personas, structures, systems
+from . import overrides as overrides_store
+from .api import applications, catalog, entes, labs, overrides, personas, structures, systems
 from .domain.personas import Persona, PersonaFileError, load_persona_file
 from .settings import RegistrySettings
 from .storage import metadata
@@ -40,6 +41,8 @@ ROUTERS = [
     structures.router,
     labs.router,
     catalog.router,
+    overrides.router,
+    overrides.internal_router,
 ]
 
 
@@ -71,6 +74,7 @@ async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:
     app.state.pki = SandboxPKI(runtime.settings.data_dir)
     await seed.seed_if_first_start(runtime, app.state.pki)
     await seed.load_extra_personas(runtime, extra_personas(runtime.settings))
+    await overrides_store.load_clocks(runtime)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -23,6 +23,8 @@ from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
 from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
+from .faults.engine import FaultEngine
+from .faults.middleware import FaultMiddleware
 from .http_errors import ErrorFormat, install_unknown_path_errors
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
@@ -125,6 +127,10 @@ def create_service_app(
                 key=service.name,
                 subject=service.package,
             )
+        faults = None
+        if service.name != "registry":  # the registry holds clocks and faults; the others follow it
+            faults = app.state.faults = FaultEngine(runtime)
+            await faults.start()
         if on_startup:
             await on_startup(app, runtime)
         log.info("%s ready at %s (database: %s)", service.package, runtime.url, db.backend)
@@ -133,6 +139,8 @@ def create_service_app(
         finally:
             if on_shutdown:
                 await on_shutdown(app, runtime)
+            if faults:
+                await faults.stop()
             await relay.stop()
             await db.dispose()
 
@@ -142,6 +150,7 @@ def create_service_app(
         description=description,
         lifespan=lifespan,
     )
+    app.add_middleware(FaultMiddleware, service=service.name)
     app.add_middleware(CorrelationMiddleware)
     install_unknown_path_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
