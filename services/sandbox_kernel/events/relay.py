@@ -29,7 +29,7 @@ from aiokafka.protocol.metadata import MetadataRequest
 from sqlalchemy import Table
 
 from ..storage import Database
-from .envelope import Mode, to_kafka_message
+from .envelope import Mode, binary_record, to_kafka_message
 from .outbox import record_from_row
 from .outbox_log import Backlog, OutboxLog
 
@@ -329,21 +329,24 @@ class OutboxRelay:
         producer = self._producer
         assert producer is not None
         by_partition: dict[tuple[str, int], list] = {}
+        partitions_of: dict[str, list[int]] = {}
         for row in rows:
-            partitions = sorted(await producer.partitions_for(row.topic))
+            partitions = partitions_of.get(row.topic)
+            if partitions is None:
+                partitions = partitions_of[row.topic] = sorted(await producer.partitions_for(row.topic))
             partition = self._partitioner(row.key.encode(), partitions, partitions)
             by_partition.setdefault((row.topic, partition), []).append(row)
         pending: list[tuple[list, asyncio.Future]] = []
         for (topic, partition), group in by_partition.items():
             batch, chunk = producer.create_batch(), []
             for row in group:
-                message = to_kafka_message(record_from_row(row), self.mode)
-                fields = {
-                    "timestamp": None,
-                    "key": row.key.encode(),
-                    "value": message.value,
-                    "headers": list(message.headers.items()),
-                }
+                record = record_from_row(row)
+                if self.mode == "binary":
+                    headers, value = binary_record(record)
+                else:
+                    message = to_kafka_message(record, self.mode)
+                    headers, value = list(message.headers.items()), message.value
+                fields = {"timestamp": None, "key": row.key.encode(), "value": value, "headers": headers}
                 if batch.append(**fields) is None:  # batch full: ship it, start the next
                     pending.append((chunk, await producer.send_batch(batch, topic, partition=partition)))
                     batch, chunk = producer.create_batch(), []
