@@ -27,6 +27,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.metadata import MetadataRequest
 from sqlalchemy import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import Database
 from .envelope import Mode, binary_record, to_kafka_message
@@ -147,6 +148,8 @@ class OutboxRelay:
                 self._wake.clear()  # before reading: a commit during the publish must wake us again
                 sent = await self._publish_batch()
                 backoff = 0.2
+                if self.status.error and self.status.error.startswith("database"):
+                    self.status.error = None
                 await self._republish_progress()
                 if sent < self.batch_size:
                     await self._idle()
@@ -155,7 +158,11 @@ class OutboxRelay:
             except NewIncarnation as exc:
                 await self._close_producer()  # reconnect cleanly, then _ensure_producer rewinds
                 log.warning("%s; events will be published again", exc)
-            except Exception as exc:  # broker away, metadata errors, DB hiccups: all retried
+            except SQLAlchemyError as exc:  # the outbox's own database: say so, not "broker unreachable"
+                self._database_error(exc)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            except Exception as exc:  # broker away, metadata errors: all retried
                 self._set_unreachable(exc)
                 await self._close_producer()
                 await self._sleep(backoff)
@@ -280,6 +287,12 @@ class OutboxRelay:
         if producer is not None:
             with contextlib.suppress(Exception):
                 await producer.stop()
+
+    def _database_error(self, exc: SQLAlchemyError) -> None:
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        if self.status.error != f"database: {cause}":
+            log.error("outbox %s: database error (%s); retrying, nothing is lost", self.table.name, cause)
+        self.status.error = f"database: {cause}"
 
     def _set_unreachable(self, exc: BaseException) -> None:
         error = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
