@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sandbox_kernel.app import create_service_app
 from sandbox_kernel.secrets import admin_token
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings, get_settings
 
 from .auth import KeyChecker
@@ -20,7 +21,7 @@ from .hub import Hub
 from .ingest import Ingest
 from .registry import ConsoleRegistry
 from .routes import ROUTERS, install_error_pages
-from .settings import ConsoleSettings, get_console_settings
+from .settings import ConsoleSettings
 from .storage import metadata
 
 DESCRIPTION = (
@@ -29,13 +30,16 @@ DESCRIPTION = (
 )
 
 
+hooks = ServiceHooks()
+
+
 def create_app(
     settings: Settings | None = None,
     options: ConsoleSettings | None = None,
     registry_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
-    options = options or get_console_settings()
+    options = options or settings.of(ConsoleSettings)
     app = create_service_app(
         "console", metadata=metadata, settings=settings, description=DESCRIPTION, routers=ROUTERS
     )
