@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import importlib
 import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +17,9 @@ class ServiceInfo:
     package: str  # import package under services/
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
-    tls_env: str | None = None  # services that serve HTTPS unless this variable says false
+    # "module:Class" of the service's own settings whose ``tls`` field decides HTTPS: the very object the
+    # service reads when it starts uvicorn, so the URL we print can never disagree with what it serves.
+    tls_settings: str | None = None
 
     @property
     def factory(self) -> str:
@@ -25,8 +27,11 @@ class ServiceInfo:
 
     @property
     def scheme(self) -> str:
-        off = self.tls_env and os.environ.get(self.tls_env, "true").strip().lower() in ("false", "0", "no")
-        return "https" if self.tls_env and not off else "http"
+        if self.tls_settings is None:
+            return "http"
+        module, _, name = self.tls_settings.partition(":")
+        own = getattr(importlib.import_module(module), name)()
+        return "https" if own.tls else "http"
 
     def url(self, settings: Settings) -> str:
         return f"{self.scheme}://{settings.host}:{settings.port_of(self.name)}"
@@ -56,7 +61,7 @@ SERVICES: dict[str, ServiceInfo] = {
             "tramita_mock",
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
-            tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            tls_settings="tramita_mock.settings:TramitaSettings",  # mutual TLS, as the real API
         ),
     )
 }

@@ -26,15 +26,15 @@ from sandbox_kernel.settings import Settings, get_settings
 
 from . import keys
 from .blobs import BlobStore
-from .config import TramitaSettings
 from .domain.errors import TramitaError, validation_error
 from .domain.payloads import path_of
 from .identity import TLSH11Protocol, TLSHttpToolsProtocol
+from .operations import TramitaService
 from .registry import TramitaRegistry
 from .routes import pendencias, reference, sandbox, structures, tramites
 from .routes.deps import API_PREFIXES
+from .settings import TramitaSettings
 from .storage import metadata
-from .tramites import TramitaService
 
 log = logging.getLogger("govbr_sandbox.tramita")
 
