@@ -12,11 +12,13 @@ from sandbox_kernel.app import ServiceRuntime, create_service_app
 from sandbox_kernel.errors import SandboxConfigError
 from sandbox_kernel.pki import SandboxPKI
 from sandbox_kernel.secrets import admin_token, admin_token_path
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from . import errors, seed
 from .api import applications, catalog, entes, labs, personas, structures, systems
 from .domain.personas import Persona, PersonaFileError, load_persona_file
+from .settings import RegistrySettings
 from .storage import metadata
 
 log = logging.getLogger("govbr_sandbox.registry")
@@ -43,16 +45,20 @@ ROUTERS = [
 
 def extra_personas(settings: Settings) -> list[Persona]:
     """The personas of SANDBOX_PERSONAS_FILE, strictly validated; errors name file, entry and field."""
-    if not settings.personas_file:
+    path = settings.of(RegistrySettings).personas_file
+    if not path:
         return []
     try:
-        return load_persona_file(settings.personas_file)
+        return load_persona_file(path)
     except PersonaFileError as exc:
         raise SandboxConfigError("SANDBOX_PERSONAS_FILE", str(exc).replace("\n", "; ")) from None
 
 
 def preflight(settings: Settings) -> None:
     extra_personas(settings)
+
+
+hooks = ServiceHooks(preflight=preflight)
 
 
 async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:

@@ -23,6 +23,7 @@ from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
 from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
+from .http_errors import ErrorFormat, install_unknown_path_errors
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
@@ -81,7 +82,9 @@ def create_service_app(
     description: str = "",
     routers: list[APIRouter] | None = None,
     on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
 ) -> FastAPI:
+    """``on_shutdown`` runs before the relay and database close (close what ``on_startup`` opened)."""
     service = resolve_service(service_name)
     settings = settings or get_settings()
     table = _outbox_in(metadata, service.name)
@@ -124,6 +127,8 @@ def create_service_app(
         try:
             yield
         finally:
+            if on_shutdown:
+                await on_shutdown(app, runtime)
             await relay.stop()
             await db.dispose()
 
@@ -134,6 +139,7 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.add_middleware(CorrelationMiddleware)
+    install_unknown_path_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
     for router in routers or []:
         app.include_router(router)

@@ -23,3 +23,9 @@ def test_tls_on_by_default(monkeypatch, tmp_path):
     monkeypatch.delenv("SANDBOX_TRAMITA_TLS", raising=False)
     settings = Settings(data_dir=tmp_path)
     assert SERVICES["tramita"].url(settings).startswith("https://")
+
+
+def test_given_settings_decide_the_url(tmp_path):
+    settings = Settings(data_dir=tmp_path).with_services(TramitaSettings(tls=False))
+    assert SERVICES["tramita"].url(settings).startswith("http://")
+    assert "ssl_certfile" not in uvicorn_options(settings)
