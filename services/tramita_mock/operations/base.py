@@ -181,7 +181,7 @@ class TramitaCore:
             target = next_state(row["situacao"], gatilho)
         except TransicaoInvalida:
             raise self._not_allowed(row, gatilho.value) from None
-        moment = storage.now()
+        moment = storage.now(row["remetente_ente"])
         mudancas = [*row["mudancas"], {"situacao": int(target), "dataHora": storage.iso(moment)}]
         values = {"situacao": int(target), "mudancas": mudancas, "changed_at": moment, **(extra or {})}
         await tx.session.execute(update(T).where(T.c.idt == row["idt"]).values(**values))

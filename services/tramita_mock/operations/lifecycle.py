@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.tramita import (
     TramiteRefused,
 )
@@ -73,7 +74,9 @@ class Lifecycle(TramitaCore):
 
     async def expire_idle(self) -> int:
         """1–4 → 10 for trâmites idle longer than ``idle_seconds``; returns how many."""
-        limit = storage.now() - timedelta(seconds=self.settings.idle_seconds)
+        # Each trâmite ages on its sender's virtual clock (``clock advance`` moves one ente only).
+        idle = timedelta(seconds=self.settings.idle_seconds)
+        limit = storage.now() + timedelta(seconds=max([0.0, *clock.offsets().values()])) - idle
         count = 0
         async with self.tx() as tx:
             rows = (
@@ -88,6 +91,9 @@ class Lifecycle(TramitaCore):
                 .all()
             )
             for row in rows:
+                changed = row["changed_at"].replace(tzinfo=row["changed_at"].tzinfo or UTC)
+                if changed >= storage.now(row["remetente_ente"]) - idle:
+                    continue
                 await self._move(
                     tx, row, Gatilho.EXPIRACAO, "plataforma",
                     motivo=f"parado há mais de {self.settings.idle_seconds:g} s na situação {row['situacao']}",

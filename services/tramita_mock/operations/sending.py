@@ -88,7 +88,7 @@ class Sending(TramitaCore):
         comps: list[payloads.ComponentRef],
         held: set[str],
     ) -> tuple[int, datetime, list[payloads.ComponentRef]]:
-        moment = storage.now()
+        moment = storage.now(rem_unit.get("ente") or caller.ente)
         result = await tx.session.execute(
             T.insert().values(
                 nre=nre,
@@ -239,7 +239,7 @@ class Sending(TramitaCore):
         out = []
         async with self.tx() as tx:
             ticket = await storage.next_value(tx.session, "ticket", TICKET_START)
-            moment = storage.now()
+            moment = storage.now(caller.ente)
             for dest, dest_unit in zip(cab.destinatarios, dest_units, strict=True):
                 seq = await storage.next_value(tx.session, "nre", NRE_START)
                 nre = make_nre(seq, datetime.now(UTC).year)
