@@ -15,8 +15,8 @@ from sandbox_kernel.clock import DurationError, parse_duration
 from sandbox_kernel.faults.catalog import ENDPOINTS, effects_of
 from sandbox_kernel.faults.rules import FaultSpec
 
-from .. import entes, overrides
-from ..errors import Invalid
+from ..domain.errors import Invalid
+from ..stores import entes, overrides
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/entes/{{ibge}}", tags=["relógio e falhas"])

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from sandbox_kernel.app import Transaction
 
-from .. import entes
+from ..domain.entes import EnteSpec, topics_of
+from ..stores import entes
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/entes", tags=["entes"])
@@ -19,9 +20,7 @@ def _ns(request: Request) -> str:
 @router.post(
     "", status_code=201, summary="Cadastra um ente (admin); a chave de API aparece só nesta resposta"
 )
-async def create(
-    spec: entes.EnteSpec, request: Request, who: Caller = CallerDep, tx: Transaction = TxDep
-) -> dict:
+async def create(spec: EnteSpec, request: Request, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:
     who.require_admin()
     row, api_key = await entes.create_ente(tx, spec)
     return entes.view(row, _ns(request)) | {"api_key": api_key}
@@ -58,4 +57,4 @@ async def rotate_key(ibge: str, who: Caller = CallerDep, tx: Transaction = TxDep
 async def topics(ibge: str, request: Request, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:
     who.require_ente(ibge)
     await entes.get_ente(tx, ibge)
-    return {"ibge": ibge, "topics": entes.topics_of(ibge, _ns(request))}
+    return {"ibge": ibge, "topics": topics_of(ibge, _ns(request))}

@@ -17,8 +17,8 @@ from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.faults import ClockChanged, FaultCreated, FaultRemoved
 from sandbox_kernel.faults.rules import FaultSpec
 
-from .errors import NotFound
-from .storage import Base
+from ..domain.errors import NotFound
+from ..storage import Base
 
 
 def _now() -> datetime:

@@ -17,14 +17,17 @@ from pathlib import Path
 from sandbox_kernel.app import ServiceRuntime, Transaction
 from sandbox_kernel.pki import SandboxPKI
 
-from . import applications, entes, personas_store, structures, systems
-from .domain.clients import AssinaturaClient, LoginClient
-from .storage import CounterRow, PersonaRow
+from ..domain.clients import AssinaturaClient, LoginClient
+from ..domain.entes import EnteSpec
+from ..domain.systems import bundle
+from ..storage import CounterRow, PersonaRow
+from . import applications, entes, structures, systems
+from . import personas as personas_store
 
 log = logging.getLogger("govbr_sandbox.registry")
 
 SEED_FILE = "seed.json"
-DEFAULT_ENTE = entes.EnteSpec(ibge="3550308", nome="São Paulo", uf="SP", tipo="municipio")
+DEFAULT_ENTE = EnteSpec(ibge="3550308", nome="São Paulo", uf="SP", tipo="municipio")
 DEFAULT_LOGIN_CLIENT = LoginClient(
     client_id="sandbox-local",
     nome="Aplicação local do sandbox",
@@ -84,7 +87,7 @@ async def _seed(tx: Transaction, runtime: ServiceRuntime, pki: SandboxPKI) -> di
         "Sistema local do sandbox",
         [u.numeroDeIdentificacaoDaEstrutura for u in own_units],
     )
-    files = _write_bundle(runtime.settings.data_dir / "tramita", systems.bundle(pki, issued))
+    files = _write_bundle(runtime.settings.data_dir / "tramita", bundle(pki, issued))
     return {
         "ente": {"ibge": ente.ibge, "nome": ente.nome, "uf": ente.uf, "api_key": api_key},
         "login_client": {"client_id": login.client_id, "client_secret": login_secret},

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Body, Response
 
 from sandbox_kernel.app import Transaction
 
-from .. import applications as apps
-from .. import entes
 from ..domain.clients import AssinaturaClient, LoginClient
-from ..errors import Forbidden, NotFound
+from ..domain.errors import Forbidden, NotFound
+from ..stores import applications as apps
+from ..stores import entes
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from sandbox_kernel.app import Transaction
 
-from .. import entes, structures
+from ..domain.errors import Invalid
 from ..domain.orgs import OrgError, RobotBehaviour, Unit, build_hierarchy, children_of, search_units
-from ..errors import Invalid, NotFound
-from ..storage import RepositoryRow
+from ..stores import entes, structures
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=PREFIX, tags=["estruturas (Tramita)"])
@@ -42,9 +40,7 @@ class UnitChanges(BaseModel):
 
 @router.get("/repositorios", summary="Repositórios de estruturas (como GET repositorios-de-estruturas)")
 async def repositories(who: Caller = CallerDep, tx: Transaction = TxDep) -> list:
-    await structures.ensure_repositories(tx)
-    rows = await tx.session.scalars(select(RepositoryRow).order_by(RepositoryRow.id))
-    return [{"id": r.id, "nome": r.nome, "ativo": r.ativo} for r in rows]
+    return [{"id": r.id, "nome": r.nome, "ativo": r.ativo} for r in await structures.repositories(tx)]
 
 
 @router.get(
@@ -63,8 +59,7 @@ async def search(
     who: Caller = CallerDep,
     tx: Transaction = TxDep,
 ) -> dict:
-    if await tx.session.get(RepositoryRow, repository_id) is None:
-        raise NotFound(f"Repositório de estruturas {repository_id} não encontrado.")
+    await structures.get_repository(tx, repository_id)
     try:
         page, total = search_units(
             await structures.units_in_repository(tx, repository_id),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from sandbox_kernel.app import Transaction
 from sandbox_kernel.pki import cert_pem
 
-from .. import entes, structures, systems
-from ..errors import NotFound
+from ..domain.errors import NotFound
+from ..domain.systems import bundle, systems_ca
 from ..storage import SystemRow
+from ..stores import entes, structures, systems
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/entes/{{ibge}}/systems", tags=["sistemas (Tramita)"])
@@ -50,18 +50,17 @@ async def create(
     ente = await entes.get_ente(tx, ibge)
     await structures.require_units_of(tx, ibge, spec.unidades)
     system, issued = await systems.create_system(tx, _pki(request), ibge, ente.nome, spec.nome, spec.unidades)
-    await tx.session.flush()
     current = await systems.current_certificate(tx, system.id)
-    return systems.system_view(system, current) | systems.bundle(_pki(request), issued)
+    return systems.system_view(system, current) | bundle(_pki(request), issued)
 
 
 @router.get("")
 async def list_(ibge: str, who: Caller = CallerDep, tx: Transaction = TxDep) -> list:
     who.require_ente(ibge)
-    rows = (
-        await tx.session.scalars(select(SystemRow).where(SystemRow.ente == ibge).order_by(SystemRow.id))
-    ).all()
-    return [systems.system_view(s, await systems.current_certificate(tx, s.id)) for s in rows]
+    return [
+        systems.system_view(s, await systems.current_certificate(tx, s.id))
+        for s in await systems.systems_of(tx, ibge)
+    ]
 
 
 @router.get("/{system_id}")
@@ -77,8 +76,7 @@ async def reissue(
     system = await _owned(tx, who, ibge, system_id)
     ente = await entes.get_ente(tx, ibge)
     issued = await systems.issue_certificate(tx, _pki(request), system, ente.nome)
-    await tx.session.flush()
-    return systems.system_view(system, await systems.current_certificate(tx, system.id)) | systems.bundle(
+    return systems.system_view(system, await systems.current_certificate(tx, system.id)) | bundle(
         _pki(request), issued
     )
 
@@ -113,5 +111,5 @@ async def by_fingerprint(fingerprint: str, who: Caller = CallerDep, tx: Transact
 @public_router.get("/ca.pem", summary="Cadeia da PKI do sandbox (raiz + AC de sistemas), para confiar nela")
 async def ca_pem(request: Request) -> Response:
     pki = _pki(request)
-    chain = pki.root.cert_pem + cert_pem(systems.systems_ca(pki).certificate)
+    chain = pki.root.cert_pem + cert_pem(systems_ca(pki).certificate)
     return Response(chain, media_type="application/x-pem-file")

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import re
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-
 # pydantic's built-in error types, said in Portuguese; our own validators already speak it.
 _MESSAGES = {
     "missing": "campo obrigatório",
@@ -72,18 +68,18 @@ class Invalid(RegistryError):
 
     def __init__(self, field: str, message: str) -> None:
         self.fields = [{"campo": field, "mensagem": message}]
-        super().__init__(_summary(self.fields))
+        super().__init__(summary(self.fields))
 
     @classmethod
     def from_validation(cls, exc) -> Invalid:
         fields = field_errors(exc.errors())
         invalid = cls(fields[0]["campo"], fields[0]["mensagem"])
         invalid.fields = fields
-        invalid.message = _summary(fields)
+        invalid.message = summary(fields)
         return invalid
 
 
-def _summary(fields: list[dict]) -> str:
+def summary(fields: list[dict]) -> str:
     return "Dados inválidos — " + "; ".join(f"{f['campo']}: {f['mensagem']}" for f in fields)
 
 
@@ -102,20 +98,3 @@ def field_errors(errors) -> list[dict]:
             message = _MESSAGES.get(error.get("type", ""), message)
         fields.append({"campo": ".".join(loc) or "corpo", "mensagem": message})
     return fields
-
-
-def install(app: FastAPI) -> None:
-    @app.exception_handler(RegistryError)
-    async def _registry_error(_: Request, exc: RegistryError) -> JSONResponse:
-        body: dict = {"erro": exc.code, "mensagem": exc.message}
-        if isinstance(exc, Invalid):
-            body["campos"] = exc.fields
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(body, status_code=exc.status, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = field_errors(exc.errors())
-        return JSONResponse(
-            {"erro": "dados_invalidos", "mensagem": _summary(fields), "campos": fields}, status_code=422
-        )

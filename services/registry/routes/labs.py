@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 
 from sandbox_kernel.app import Transaction
 
-from .. import entes, labs
-from ..errors import NotFound
+from ..domain.errors import NotFound
+from ..domain.labs import LabSpec
+from ..stores import entes, labs
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/labs", tags=["turmas (labs)"])
@@ -16,9 +17,7 @@ router = APIRouter(prefix=f"{PREFIX}/labs", tags=["turmas (labs)"])
 @router.post(
     "", status_code=201, summary="Cria a turma: um ente isolado por aluno; devolve o material de cada um"
 )
-async def create(
-    spec: labs.LabSpec, request: Request, who: Caller = CallerDep, tx: Transaction = TxDep
-) -> dict:
+async def create(spec: LabSpec, request: Request, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:
     who.require_admin()
     runtime = request.app.state.runtime
     handout = await labs.create_lab(tx, request.app.state.pki, spec, runtime.settings.topic_namespace)

@@ -7,9 +7,9 @@ from sqlalchemy import or_, select
 from sandbox_kernel.app import Transaction
 from sandbox_kernel.events.models.registry import PersonaChanged, PersonaCreated, PersonaDeleted
 
-from .domain.personas import Persona, default_personas
-from .errors import Conflict, Invalid, NotFound
-from .storage import PersonaRow
+from ..domain.errors import Conflict, Invalid, NotFound
+from ..domain.personas import Persona, default_personas
+from ..storage import PersonaRow
 
 
 def view(row: PersonaRow) -> dict:

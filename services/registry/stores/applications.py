@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -17,9 +15,9 @@ from sandbox_kernel.events.models.registry import (
 )
 from sandbox_kernel.secrets import hash_secret, new_secret
 
-from .domain.clients import CLIENT_MODELS, ClientBase
-from .errors import Conflict, Invalid, NotFound
-from .storage import ApplicationRow
+from ..domain.clients import CLIENT_MODELS, ClientBase, generated_client_id
+from ..domain.errors import Conflict, Invalid, NotFound
+from ..storage import ApplicationRow
 
 
 def public_view(row: ApplicationRow) -> dict:
@@ -39,11 +37,6 @@ def internal_view(row: ApplicationRow) -> dict:
     return {**public_view(row), "secret_hash": row.secret_hash}
 
 
-def _generated_client_id(ente: str, nome: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", nome.lower()).strip("-")[:40] or "app"
-    return f"{ente}.{slug}.{uuid.uuid4().hex[:6]}"
-
-
 async def get_application(tx: Transaction, client_id: str, kind: str | None = None) -> ApplicationRow:
     row = await tx.session.get(ApplicationRow, client_id)
     if row is None or (kind and row.kind != kind):
@@ -52,7 +45,7 @@ async def get_application(tx: Transaction, client_id: str, kind: str | None = No
 
 
 async def register(tx: Transaction, ente: str, kind: str, spec: ClientBase) -> tuple[ApplicationRow, str]:
-    client_id = spec.client_id or _generated_client_id(ente, spec.nome)
+    client_id = spec.client_id or generated_client_id(ente, spec.nome)
     if await tx.session.get(ApplicationRow, client_id) is not None:
         raise Conflict(f"Já existe uma aplicação com client_id {client_id!r}.")
     secret = new_secret()

@@ -9,39 +9,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
 from sandbox_kernel.app import Transaction
 from sandbox_kernel.events.models.registry import CertificateIssued, CertificateRevoked
-from sandbox_kernel.pki import Issued, SandboxPKI, cert_pem
+from sandbox_kernel.pki import Issued, SandboxPKI
 
-from .errors import NotFound
-from .storage import CertificateRow, SystemRow
-
-ISSUER_STEM = "tramita-sistemas"
-ISSUER_NAME = "AC SANDBOX Sistemas Tramita GOV.BR"
-
-
-def systems_ca(pki: SandboxPKI) -> Issued:
-    return pki.kept_intermediate(ISSUER_STEM, ISSUER_NAME)  # loaded once per SandboxPKI, then cached
-
-
-def fingerprint(cert: x509.Certificate) -> str:
-    return cert.fingerprint(hashes.SHA256()).hex()
-
-
-def bundle(pki: SandboxPKI, issued: Issued) -> dict:
-    """The hand-over: certificate, private key and the chain up to the sandbox root."""
-    chain = cert_pem(systems_ca(pki).certificate) + pki.root.cert_pem
-    return {
-        "certificate_pem": issued.cert_pem.decode(),
-        "private_key_pem": issued.key_pem.decode(),
-        "ca_chain_pem": chain.decode(),
-        "bundle_pem": (issued.cert_pem + issued.key_pem + chain).decode(),
-    }
+from ..domain.errors import NotFound
+from ..domain.systems import fingerprint, system_subject, systems_ca
+from ..storage import CertificateRow, SystemRow
 
 
 def system_view(system: SystemRow, current: CertificateRow | None) -> dict:
@@ -82,14 +58,7 @@ async def issue_certificate(tx: Transaction, pki: SandboxPKI, system: SystemRow,
     previous = await current_certificate(tx, system.id)
     if previous is not None:
         await revoke(tx, system, previous, "substituído por novo certificado")
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, ente_nome[:64]),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, system.id),
-            x509.NameAttribute(NameOID.COMMON_NAME, system.nome[:64]),
-        ]
-    )
+    subject = system_subject(ente_nome, system.id, system.nome)
     issued = pki.tls_client(subject, issuer=systems_ca(pki))
     cert = issued.certificate
     row = CertificateRow(
@@ -113,6 +82,7 @@ async def issue_certificate(tx: Transaction, pki: SandboxPKI, system: SystemRow,
         subject=system.id,
         ente=system.ente,
     )
+    await tx.session.flush()  # the new row is what current_certificate finds next
     return issued
 
 
@@ -140,3 +110,8 @@ async def find_by_fingerprint(tx: Transaction, fp: str) -> tuple[SystemRow, Cert
     if cert is None:
         return None
     return await tx.session.get(SystemRow, cert.system_id), cert
+
+
+async def systems_of(tx: Transaction, ibge: str) -> list[SystemRow]:
+    query = select(SystemRow).where(SystemRow.ente == ibge).order_by(SystemRow.id)
+    return list((await tx.session.scalars(query)).all())

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sandbox_kernel.app import Transaction
 from sandbox_kernel.events.models.registry import UnitChanged
 
-from .domain.orgs import Unit, default_repositories, default_units_for_ente, repository_id_for_ente
-from .errors import Invalid, NotFound
-from .storage import CounterRow, EnteRow, RepositoryRow, UnitRow
+from ..domain.errors import Invalid, NotFound
+from ..domain.orgs import Unit, default_repositories, default_units_for_ente, repository_id_for_ente
+from ..storage import CounterRow, EnteRow, RepositoryRow, UnitRow
 
 FIRST_UNIT_ID = 100_001  # real ids are six-digit numbers ("159098")
 
@@ -39,6 +39,18 @@ async def ensure_repositories(tx: Transaction) -> None:
         if repo.id not in have:
             tx.session.add(RepositoryRow(id=repo.id, nome=repo.nome, ativo=repo.ativo))
     await tx.session.flush()
+
+
+async def repositories(tx: Transaction) -> list[RepositoryRow]:
+    await ensure_repositories(tx)
+    return list((await tx.session.scalars(select(RepositoryRow).order_by(RepositoryRow.id))).all())
+
+
+async def get_repository(tx: Transaction, repository_id: int) -> RepositoryRow:
+    row = await tx.session.get(RepositoryRow, repository_id)
+    if row is None:
+        raise NotFound(f"Repositório de estruturas {repository_id} não encontrado.")
+    return row
 
 
 class UnitIds:

@@ -7,9 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox_kernel.app import Transaction
 
-from .. import entes, personas_store
+from ..domain.errors import NotFound
 from ..domain.personas import Persona, generate_personas
-from ..errors import NotFound
+from ..stores import entes
+from ..stores import personas as personas_store
 from .deps import PREFIX, Caller, CallerDep, TxDep
 
 router = APIRouter(prefix=f"{PREFIX}/personas", tags=["personas"])

@@ -7,35 +7,22 @@ All trainees are created in one transaction: a lab is made whole or not at all.
 
 from __future__ import annotations
 
-import re
-
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from sandbox_kernel.app import Transaction
 from sandbox_kernel.events.models.registry import LabCreated, LabDeleted
 from sandbox_kernel.pki import SandboxPKI
 
-from . import applications, entes, personas_store, structures, systems
-from .domain.clients import AssinaturaClient, LoginClient
-from .domain.ibge import UF_BY_SIGLA, municipio_code
-from .domain.personas import generate_personas
-from .errors import Conflict, NotFound
-from .storage import EnteRow
-
-LAB_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-
-
-class LabSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    nome: str = Field(
-        ..., pattern=LAB_NAME.pattern, description="Identificador da turma (ex.: capacita-2026-11)."
-    )
-    trainees: int = Field(..., ge=1, le=500)
-    uf: str = Field("DF", description="UF dos municípios fictícios da turma.")
-    personas_por_aluno: int = Field(3, ge=0, le=50)
-    redirect_uris: list[str] = Field(default_factory=list, description="Além do loopback, que já vale.")
+from ..domain.clients import AssinaturaClient, LoginClient
+from ..domain.entes import EnteSpec, topics_of
+from ..domain.errors import Conflict, NotFound
+from ..domain.ibge import UF_BY_SIGLA, municipio_code
+from ..domain.labs import LabSpec
+from ..domain.personas import generate_personas
+from ..domain.systems import bundle
+from ..storage import EnteRow
+from . import applications, entes, structures, systems
+from . import personas as personas_store
 
 
 async def _free_codes(tx: Transaction, uf_sigla: str, n: int) -> list[str]:
@@ -74,7 +61,7 @@ async def _trainee(
     tag = f"{spec.nome}-{number:03d}"
     ente, api_key = await entes.create_ente(
         tx,
-        entes.EnteSpec(ibge=code, nome=f"Turma {spec.nome} aluno {number:03d}", uf=spec.uf.upper()),
+        EnteSpec(ibge=code, nome=f"Turma {spec.nome} aluno {number:03d}", uf=spec.uf.upper()),
         lab=spec.nome,
     )
     login, login_secret = await applications.register(
@@ -105,7 +92,7 @@ async def _trainee(
     )
     personas = generate_personas(spec.personas_por_aluno, seed=int(code), ente=code)
     await personas_store.add_all(tx, personas)
-    bundle = systems.bundle(pki, issued)
+    handed = bundle(pki, issued)
     return {
         "aluno": number,
         "ibge": code,
@@ -118,9 +105,9 @@ async def _trainee(
         "tramita_system_id": system.id,
         "unidades": ",".join(u.id for u in own_units),
         "personas": ",".join(p.cpf for p in personas),
-        "topics": ",".join(entes.topics_of(code, namespace).values()),
-        "certificate_pem": bundle["certificate_pem"],
-        "private_key_pem": bundle["private_key_pem"],
+        "topics": ",".join(topics_of(code, namespace).values()),
+        "certificate_pem": handed["certificate_pem"],
+        "private_key_pem": handed["private_key_pem"],
     }
 
 
