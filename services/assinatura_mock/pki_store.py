@@ -23,6 +23,7 @@ class SigningPKI:
     final: KeyPair
     eat: KeyPair
     tsa: KeyPair
+    alvara: KeyPair
     urls: Urls
     dir: Path
 
@@ -67,7 +68,8 @@ def load_or_create(directory: Path, urls: Urls, ca_key_bits: int = 4096) -> Sign
         )
         eat = _kept(directory, "eat", lambda: certs.make_eat(certs.new_key(ca_key_bits), root, urls))
         tsa = _kept(directory, "tsa", lambda: certs.make_tsa(certs.new_key(2048), eat, urls))
-    return SigningPKI(root, intermediate, final, eat, tsa, urls, directory)
+        alvara = _kept(directory, "alvara", lambda: certs.make_alvara(tsa, eat))
+    return SigningPKI(root, intermediate, final, eat, tsa, alvara, urls, directory)
 
 
 def _kept(directory: Path, stem: str, make: Callable[[], KeyPair]) -> KeyPair:

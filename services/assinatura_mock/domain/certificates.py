@@ -13,6 +13,7 @@ Pure: builds certificates from keys and names; keeping them on disk is ``pki_sto
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -20,9 +21,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
+from . import der
+
 OID_PF_DADOS = ObjectIdentifier("2.16.76.1.3.1")  # nascimento + CPF + NIS + RG
 OID_PF_TITULO = ObjectIdentifier("2.16.76.1.3.5")  # título de eleitor (19 zeros)
 OID_PF_CEI = ObjectIdentifier("2.16.76.1.3.6")  # CEI / INSS (12 zeros)
+OID_GOVBR_NOME = ObjectIdentifier(
+    "2.16.76.1.4.3"
+)  # a name string, in 2023+ staging certificates (meaning UNCONFIRMED)
+OID_ALVARA = "1.3.6.1.4.1.44588.100.4.2.1"  # the EAT's "alvará" carried in staging TSTInfo extensions (§3.3)
 POLICY_GOVBR = "2.16.76.3.2.1.1"
 TSA_POLICY = "2.16.76.1.6.2"
 
@@ -32,6 +39,7 @@ INTERMEDIATE_CN = "AC Intermediaria do Governo Federal do Brasil SANDBOX"
 FINAL_CN = "AC Final do Governo Federal do Brasil SANDBOX"
 EAT_CN = "AC EAT SANDBOX"
 TSA_CN = "ASSINATURA-CARIMBO SANDBOX"
+ALVARA_CN = "cert-sas-assinatura-alvara"
 
 
 def _name(*pairs: tuple[ObjectIdentifier, str]) -> x509.Name:
@@ -64,9 +72,17 @@ EAT_NAME = _name(
 )
 TSA_NAME = _name(
     (NameOID.COUNTRY_NAME, "BR"),
+    (NameOID.STATE_OR_PROVINCE_NAME, "DF"),
+    (NameOID.LOCALITY_NAME, "BRASILIA"),
     (NameOID.ORGANIZATION_NAME, "INSTITUTO NACIONAL DE TECNOLOGIA DA INFORMACAO"),
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "CGOPE"),
     (NameOID.COMMON_NAME, TSA_CN),
+)
+ALVARA_NAME = _name(
+    (NameOID.COUNTRY_NAME, "BR"),
+    (NameOID.ORGANIZATION_NAME, "EAT-ITI"),
+    (NameOID.ORGANIZATIONAL_UNIT_NAME, "DINFRA-ITI"),
+    (NameOID.COMMON_NAME, ALVARA_CN),
 )
 
 
@@ -235,6 +251,29 @@ def make_tsa(key: rsa.RSAPrivateKey, eat: KeyPair, urls: Urls) -> KeyPair:
     return KeyPair(cert, key)
 
 
+def make_alvara(tsa: KeyPair, eat: KeyPair) -> KeyPair:
+    """The "alvará" the staging TSTInfo carries (extension 1.3.6.1.4.1.44588.100.4.2.1, §3.3): the AC EAT
+    vouching for the time-stamping server. Its observed content names issuer ``AC EAT`` and
+    ``cert-sas-assinatura-alvara``; its exact ASN.1 is UNCONFIRMED, so here it is a certificate with that
+    subject, issued by the sandbox AC EAT over the TSA's key."""
+    now = _utcnow() - dt.timedelta(minutes=5)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(ALVARA_NAME)
+        .issuer_name(eat.certificate.subject)
+        .public_key(tsa.key.public_key())
+        .serial_number(serial_8_bytes())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=365 * 10))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(eat.key.public_key()), critical=False
+        )
+        .sign(eat.key, hashes.SHA256())
+    )
+    return KeyPair(cert, tsa.key)
+
+
 # --- the citizen's certificate (§4.1) ----------------------------------------------------------------------
 
 
@@ -259,9 +298,7 @@ class Holder:
 
 def _octet_string(text: str) -> bytes:
     """DER OCTET STRING: the real otherName values are ``[0] EXPLICIT OCTET STRING`` (cryptography adds the [0])."""
-    raw = text.encode("ascii")
-    assert len(raw) < 128
-    return bytes([0x04, len(raw)]) + raw
+    return der.octet_string(text.encode("utf-8"))
 
 
 def holder_san(holder: Holder) -> list[x509.GeneralName]:
@@ -269,6 +306,7 @@ def holder_san(holder: Holder) -> list[x509.GeneralName]:
         x509.OtherName(OID_PF_DADOS, _octet_string(holder.pf_dados)),
         x509.OtherName(OID_PF_CEI, _octet_string("0" * 12)),
         x509.OtherName(OID_PF_TITULO, _octet_string("0" * 19)),
+        x509.OtherName(OID_GOVBR_NOME, _octet_string(holder.nome)),
     ]
     if holder.email:
         names.append(x509.RFC822Name(holder.email))
@@ -284,18 +322,29 @@ def issue_holder_certificate(
     days: int = 365,
     now: dt.datetime | None = None,
 ) -> x509.Certificate:
-    """Issued on demand: ``notBefore`` is the time of issue, as observed in staging (§4.1, §5.6)."""
+    """Issued on demand: ``notBefore`` is the time of issue, as observed in staging (§4.1, §5.6).
+
+    Extensions in the order the real certificates carry them: SAN, BasicConstraints, AKI,
+    CertificatePolicies, CRLDP, KeyUsage, EKU, SKI, AIA; an 8-byte serial, as theirs."""
     not_before = (now or _utcnow()).replace(microsecond=0)
     return (
         x509.CertificateBuilder()
         .subject_name(_name((NameOID.COMMON_NAME, holder.nome[:64])))
         .issuer_name(final.certificate.subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial_8_bytes())
         .not_valid_before(not_before)
         .not_valid_after(not_before + dt.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName(holder_san(holder)), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(final.key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.CertificatePolicies([x509.PolicyInformation(ObjectIdentifier(POLICY_GOVBR), [urls.dpc])]),
+            critical=False,
+        )
+        .add_extension(_crl_dp(urls.crl("final")), critical=False)
         .add_extension(
             x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
         )
@@ -303,11 +352,7 @@ def issue_holder_certificate(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
             critical=False,
         )
-        .add_extension(
-            x509.CertificatePolicies([x509.PolicyInformation(ObjectIdentifier(POLICY_GOVBR), [urls.dpc])]),
-            critical=False,
-        )
-        .add_extension(_crl_dp(urls.crl("final")), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityInformationAccess(
                 [
@@ -319,12 +364,13 @@ def issue_holder_certificate(
             ),
             critical=False,
         )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(final.key.public_key()), critical=False
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(final.key, hashes.SHA256())
     )
+
+
+def serial_8_bytes() -> int:
+    """A positive serial whose DER INTEGER content is exactly 8 bytes (first byte 0x01-0x7f)."""
+    return secrets.randbelow((1 << 63) - (1 << 56)) + (1 << 56)
 
 
 def cpf_from_certificate(cert: x509.Certificate) -> str | None:
