@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 import pytest
 from asn1crypto import cms, tsp
 from asn1crypto import x509 as ax509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from assinatura_mock import pki_store
+from assinatura_mock.app import load_signing_pki
 from assinatura_mock.domain import certificates as certs
 from assinatura_mock.domain import tsa
 from assinatura_mock.domain.certificates import Holder, Urls
+from sandbox_kernel.pki import new_key
 
 from .conftest import DEV_LOCAL, REDIRECT, headless_code
 
@@ -30,13 +31,13 @@ HOLDER = Holder(
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
-    return pki_store.load_or_create(tmp_path_factory.mktemp("pki"), Urls("http://sandbox.test"), 2048)
+    return load_signing_pki(tmp_path_factory.mktemp("pki"), Urls("http://sandbox.test"), 2048)
 
 
 @pytest.fixture(scope="module")
 def user_cert(pki) -> ax509.Certificate:
-    issued = certs.issue_holder_certificate(HOLDER, certs.new_key(2048), pki.final, pki.urls)
-    return ax509.Certificate.load(certs.KeyPair(issued, pki.final.key).cert_der)
+    issued = certs.issue_holder_certificate(HOLDER, new_key(2048), pki.final, pki.urls)
+    return ax509.Certificate.load(issued.public_bytes(serialization.Encoding.DER))
 
 
 def test_user_certificate_extensions_come_in_the_real_order(user_cert):

@@ -18,8 +18,10 @@ from functools import lru_cache
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as ax509
 
+from sandbox_kernel.pki import Issued
+
 from . import der
-from .certificates import OID_ALVARA, TSA_POLICY, KeyPair
+from .certificates import OID_ALVARA, TSA_POLICY
 from .cms import rsa_sign, sha256_algorithm
 
 SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
@@ -41,7 +43,7 @@ def centiseconds(moment: dt.datetime) -> dt.datetime:
 
 def timestamp_token(
     imprint: bytes,
-    tsa: KeyPair,
+    tsa: Issued,
     *,
     alvara: bytes | None = None,
     gen_time: dt.datetime | None = None,
