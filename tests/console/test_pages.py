@@ -4,6 +4,7 @@ refusals explained, isolation between trainees, and the trainer's grid turning g
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -147,3 +148,38 @@ async def test_the_ente_page_shows_clients_regenerates_a_secret_once_and_serves_
         f"{stack.console.url}/ente/segredo", form={"kind": "login", "client_id": a.login_client, "csrf": "x"}
     )
     assert forged.status == 400
+
+
+async def test_an_event_type_the_console_does_not_know_is_still_shown_raw(browser, stack):
+    from aiokafka import AIOKafkaProducer
+
+    a = stack.trainees[0]
+    page = await _signed_in(browser, stack, a.api_key)
+    await expect(page.locator("#estado")).to_have_text("● Ao vivo", timeout=20000)
+    topic = f"{stack.settings.topic_namespace}.govbr.{a.ibge}.login"
+    event = {
+        "specversion": "1.0",
+        "id": "evento-de-outro-sistema-1",
+        "source": "/prefeitura/sistema-proprio",
+        "type": "br.gov.prefeitura.protocolo.aberto",
+        "time": "2026-12-03T20:00:00Z",
+        "datacontenttype": "application/json",
+        "data": {"protocolo": "2026/000123"},
+    }
+    producer = AIOKafkaProducer(bootstrap_servers=stack.settings.bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic,
+            json.dumps(event).encode(),
+            headers=[("content-type", b"application/cloudevents+json")],
+        )
+        await producer.send_and_wait(topic, b"isto nao e um CloudEvent")
+    finally:
+        await producer.stop()
+    raw = page.locator("#eventos li.desconhecido", has_text="br.gov.prefeitura.protocolo.aberto").first
+    await expect(raw).to_be_visible(timeout=20000)
+    await expect(raw).to_contain_text("tipo de evento desconhecido")
+    await raw.locator("summary").click()
+    await expect(raw.locator("pre")).to_contain_text("2026/000123")
+    await expect(page.locator("#eventos li", has_text="isto nao e um CloudEvent").first).to_be_attached()
