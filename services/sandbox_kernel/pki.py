@@ -132,6 +132,10 @@ class SandboxPKI:
     def _load_or_create_root(self) -> Issued:
         return self._kept("raiz-sandbox", lambda: issue(ROOT_NAME, None, ca=True, days=3650))
 
+    def kept(self, stem: str, make) -> Issued:
+        """A certificate and key made once per data dir and reused (e.g. the TLS server certificate)."""
+        return self._kept(stem, make)
+
     def _kept(self, stem: str, make) -> Issued:
         """Load ``<stem>.crt``/``.key`` from the PKI dir, or make and keep them."""
         cert_path, key_path = self.dir / f"{stem}.crt", self.dir / f"{stem}.key"

@@ -43,11 +43,16 @@ class ServiceInfo:
 
     @property
     def scheme(self) -> str:
+        """The scheme this service uses on its own (Tramita: HTTPS unless its variable says false)."""
         off = self.tls_env and os.environ.get(self.tls_env, "true").strip().lower() in ("false", "0", "no")
         return "https" if self.tls_env and not off else "http"
 
+    def scheme_for(self, settings: Settings) -> str:
+        return "https" if settings.https else self.scheme
+
     def url(self, settings: Settings) -> str:
-        return f"{self.scheme}://{settings.host}:{settings.port_of(self.name)}"
+        """The local URL (what ``up`` probes); the real-hosts mode adds the staging names in front."""
+        return f"{self.scheme_for(settings)}://{settings.host}:{settings.port_of(self.name)}"
 
 
 def local_verify(settings: Settings) -> ssl.SSLContext | bool:

@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .broker import EmbeddedBroker
+from .broker import EmbeddedBroker, require_free_port
+from .front import Front
 from .process import child_preexec
 from .serve import preflight
 from .services import ServiceInfo, local_verify
@@ -37,6 +38,7 @@ COLORS = {
     "assinatura": "magenta",
     "tramita": "yellow",
     "broker": "blue",
+    "front": "bright_white",
 }
 
 
@@ -56,6 +58,7 @@ class Supervisor:
         self.console = console
         self.children = [Child(s) for s in services]
         self.broker: EmbeddedBroker | None = None
+        self.front: Front | None = None
         self.stop_requested = asyncio.Event()
         self.failure: str | None = None
 
@@ -71,6 +74,8 @@ class Supervisor:
             for child in self.children:
                 await self._spawn(child)
             health = await self._wait_healthy()
+            if self.failure is None and self.settings.real_hosts:
+                await self._start_front()
             if self.failure is None:
                 self._print_table(health)
                 await self._watch()
@@ -86,6 +91,8 @@ class Supervisor:
 
     async def _preflight(self) -> None:
         s = self.settings
+        if s.real_hosts:
+            require_free_port(s.host, s.real_hosts_port, "SANDBOX_REAL_HOSTS_PORT")
         for child in self.children:
             # asyncio.run inside preflight needs a thread of its own
             await asyncio.to_thread(preflight, s, child.service)
@@ -154,6 +161,19 @@ class Supervisor:
                     return result
                 await asyncio.sleep(0.2)
         return result
+
+    async def _start_front(self) -> None:
+        """Real-hosts mode: the SNI front on <host>:<real_hosts_port> (front.py)."""
+        try:
+            self.front = await Front(self.settings).start()
+        except OSError as exc:
+            self.failure = (
+                f"SANDBOX_REAL_HOSTS_PORT: não consegui escutar em {self.settings.real_hosts_port} ({exc})"
+            )
+            return
+        where = f"{self.settings.host}:{self.settings.real_hosts_port}"
+        self._say("front", f"nomes reais de staging em {where} (SNI): " + ", ".join(self.front.routes))
+        self._say("front", "confie na raiz e aponte os nomes para cá: govbr-sandbox trust --write-hosts")
 
     async def _probe(self, url: str) -> str | None:
         """'ok', 'degraded: <reason>', or None while the service does not answer."""
@@ -241,6 +261,8 @@ class Supervisor:
                 with contextlib.suppress(ProcessLookupError):
                     child.process.kill()  # type: ignore[union-attr]
                 await child.process.wait()  # type: ignore[union-attr]
+        if self.front:
+            await self.front.stop()
         if self.broker:
             self.broker.stop()
 
