@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
@@ -85,6 +86,11 @@ class Settings(BaseSettings):
         description="URL pública do login_mock (issuer, com a barra final como o real). Vazio: http(s)://<host>:<login_port>/ (no modo de nomes reais, https://sso.staging.acesso.gov.br/).",
     )
     relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
+    outbox_retention: timedelta = Field(
+        timedelta(days=7),
+        description="Por quanto tempo o outbox guarda eventos já entregues (o log durável que é republicado "
+        "quando o broker volta vazio): segundos ou ISO 8601 (P7D). Eventos pendentes nunca são apagados.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Nível de log.")
 
     # Service settings given explicitly (tests, benchmarks); the others are read from the environment.

@@ -6,6 +6,7 @@ Pure validation; messages in Portuguese because they go straight back to the per
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -136,3 +137,8 @@ class AssinaturaClient(ClientBase):
 
 
 CLIENT_MODELS: dict[str, type[ClientBase]] = {"login": LoginClient, "assinatura": AssinaturaClient}
+
+
+def generated_client_id(ente: str, nome: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", nome.lower()).strip("-")[:40] or "app"
+    return f"{ente}.{slug}.{uuid.uuid4().hex[:6]}"
