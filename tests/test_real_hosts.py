@@ -22,6 +22,7 @@ import pytest
 
 from sandbox_kernel import trust
 from sandbox_kernel.front import server_name
+from sandbox_kernel.services import SERVICES
 from sandbox_kernel.testing.processes import free_port
 
 CLI = [sys.executable, "-m", "sandbox_kernel.cli"]
@@ -64,13 +65,10 @@ def _env(tmp_path) -> dict[str, str]:
     env.update(
         SANDBOX_DATA_DIR=str(tmp_path / "data"),
         SANDBOX_BROKER_PORT=str(free_port()),
-        SANDBOX_REGISTRY_PORT=str(free_port()),
-        SANDBOX_LOGIN_PORT=str(free_port()),
-        SANDBOX_ASSINATURA_PORT=str(free_port()),
-        SANDBOX_TRAMITA_PORT=str(free_port()),
         SANDBOX_REAL_HOSTS_PORT=str(free_port()),
         COLUMNS="200",
     )
+    env.update({f"SANDBOX_{name.upper()}_PORT": str(free_port()) for name in SERVICES})
     return env
 
 

@@ -84,6 +84,10 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "root_ca_path": str(root_ca.resolve()) if root_ca.exists() else None,
             "ca_chain_url": f"{registry_url}/sandbox/registry/ca.pem",
         },
+        "console": {
+            "url": services["console"]["url"],
+            "eventos": services["console"]["url"] + "/api/eventos",
+        },
         "https": {
             "tls": settings.https,
             "real_hosts": settings.real_hosts,

@@ -1,4 +1,4 @@
-"""The four sandbox services: names, packages, ports and the real hosts each one replaces."""
+"""The sandbox services: names, packages, ports and the real hosts each one replaces."""
 
 from __future__ import annotations
 
@@ -97,6 +97,13 @@ SERVICES: dict[str, ServiceInfo] = {
             ("homolog.api.processoeletronico.gov.br",),
             tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
             error_format="tramita",
+        ),
+        ServiceInfo(
+            "console",
+            "console",
+            "Console (eventos e histórias do ente)",
+            (),
+            settings="console.settings:ConsoleSettings",
         ),
     )
 }
