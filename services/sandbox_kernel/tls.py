@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from .pki import SandboxPKI
+from .pki import SandboxPKI, kept
 from .services import SERVICES
 from .settings import Settings
 
@@ -49,7 +49,7 @@ def server_files(settings: Settings) -> dict[str, str]:
     cert_path, key_path = pki.dir / f"{STEM}.crt", pki.dir / f"{STEM}.key"
     if cert_path.exists() and not _covers(cert_path, names):
         cert_path.unlink(missing_ok=True)  # the host setting changed: issue a new one below
-    pki.kept(STEM, lambda: pki.tls_server(names, days=825))
+    kept(pki.dir, STEM, lambda: pki.tls_server(names, days=825))
     return {"certfile": str(cert_path), "keyfile": str(key_path), "ca": str(pki.root_cert_path)}
 
 
