@@ -1,14 +1,26 @@
-"""The four sandbox services: names, packages, ports and the real hosts each one replaces."""
+"""The sandbox services: names, packages, ports and the real hosts each one replaces."""
 
 from __future__ import annotations
 
-import os
+import importlib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+
+@dataclass(frozen=True)
+class ServiceHooks:
+    """What a service adds to ``govbr-sandbox serve``; every ``app.py`` exports one as ``hooks``."""
+
+    # Checks the service's own settings before uvicorn starts (e.g. the registry's personas file);
+    # raises SandboxConfigError naming the variable.
+    preflight: Callable[[Settings], None] | None = None
+    # Extra ``uvicorn.run`` arguments (e.g. tramita_mock: TLS with client certificates, its own protocol).
+    uvicorn_options: Callable[[Settings], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -17,19 +29,38 @@ class ServiceInfo:
     package: str  # import package under services/
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
-    tls_env: str | None = None  # services that serve HTTPS unless this variable says false
+    error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
+    settings: str | None = None  # "package.settings:Class", the service's own ServiceSettings
+
+    @property
+    def app_module(self) -> str:
+        return f"{self.package}.app"
 
     @property
     def factory(self) -> str:
         return f"{self.package}.app:create_app"
 
+    def own_settings(self, settings: Settings | None = None) -> Any:
+        """The service's own settings (``settings.of`` when given, else read from the environment)."""
+        if not self.settings:
+            return None
+        module, _, name = self.settings.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        return settings.of(cls) if settings is not None else cls()
+
+    def scheme_of(self, settings: Settings | None = None) -> str:
+        # HTTPS when the service's own settings say ``tls``: the very object the service reads when it
+        # starts uvicorn, so the URL we print can never disagree with what it serves.
+        return "https" if getattr(self.own_settings(settings), "tls", False) else "http"
+
     @property
     def scheme(self) -> str:
-        off = self.tls_env and os.environ.get(self.tls_env, "true").strip().lower() in ("false", "0", "no")
-        return "https" if self.tls_env and not off else "http"
+        return self.scheme_of()
 
     def url(self, settings: Settings) -> str:
-        return f"{self.scheme}://{settings.host}:{settings.port_of(self.name)}"
+        """The local URL (what ``up`` probes); the real-hosts mode adds the staging names in front."""
+        scheme = "https" if settings.https else self.scheme_of(settings)
+        return f"{scheme}://{settings.host}:{settings.port_of(self.name)}"
 
 
 def local_verify(settings: Settings) -> ssl.SSLContext | bool:
@@ -41,22 +72,46 @@ def local_verify(settings: Settings) -> ssl.SSLContext | bool:
 SERVICES: dict[str, ServiceInfo] = {
     s.name: s
     for s in (
-        ServiceInfo("registry", "registry", "Registry (plano de controle)", ()),
         ServiceInfo(
-            "login", "login_mock", "Acesso GOV.BR", ("sso.staging.acesso.gov.br", "api.staging.acesso.gov.br")
+            "registry",
+            "registry",
+            "Registry (plano de controle)",
+            (),
+            settings="registry.settings:RegistrySettings",
+        ),
+        ServiceInfo(
+            "login",
+            "login_mock",
+            "Acesso GOV.BR",
+            (
+                "sso.staging.acesso.gov.br",
+                "api.staging.acesso.gov.br",
+                "confiabilidades.staging.acesso.gov.br",
+            ),
+            settings="login_mock.settings:LoginSettings",
+            error_format="acesso",
         ),
         ServiceInfo(
             "assinatura",
             "assinatura_mock",
             "Assinatura GOV.BR (ITI)",
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
+            error_format="iti",
         ),
         ServiceInfo(
             "tramita",
             "tramita_mock",
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
-            tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            settings="tramita_mock.settings:TramitaSettings",  # tls: mutual TLS, as the real API
+            error_format="tramita",
+        ),
+        ServiceInfo(
+            "console",
+            "console",
+            "Console (eventos e histórias do ente)",
+            (),
+            settings="console.settings:ConsoleSettings",
         ),
     )
 }

@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .broker import EmbeddedBroker
+from .broker import EmbeddedBroker, require_free_port
+from .front import Front
 from .process import child_preexec
 from .serve import preflight
 from .services import ServiceInfo, local_verify
@@ -36,7 +37,9 @@ COLORS = {
     "login": "green",
     "assinatura": "magenta",
     "tramita": "yellow",
+    "console": "bright_white",
     "broker": "blue",
+    "front": "bright_white",
 }
 
 
@@ -56,6 +59,7 @@ class Supervisor:
         self.console = console
         self.children = [Child(s) for s in services]
         self.broker: EmbeddedBroker | None = None
+        self.front: Front | None = None
         self.stop_requested = asyncio.Event()
         self.failure: str | None = None
 
@@ -71,6 +75,8 @@ class Supervisor:
             for child in self.children:
                 await self._spawn(child)
             health = await self._wait_healthy()
+            if self.failure is None and self.settings.real_hosts:
+                await self._start_front()
             if self.failure is None:
                 self._print_table(health)
                 await self._watch()
@@ -86,6 +92,8 @@ class Supervisor:
 
     async def _preflight(self) -> None:
         s = self.settings
+        if s.real_hosts:
+            require_free_port(s.host, s.real_hosts_port, "SANDBOX_REAL_HOSTS_PORT")
         for child in self.children:
             # asyncio.run inside preflight needs a thread of its own
             await asyncio.to_thread(preflight, s, child.service)
@@ -155,6 +163,19 @@ class Supervisor:
                 await asyncio.sleep(0.2)
         return result
 
+    async def _start_front(self) -> None:
+        """Real-hosts mode: the SNI front on <host>:<real_hosts_port> (front.py)."""
+        try:
+            self.front = await Front(self.settings).start()
+        except OSError as exc:
+            self.failure = (
+                f"SANDBOX_REAL_HOSTS_PORT: não consegui escutar em {self.settings.real_hosts_port} ({exc})"
+            )
+            return
+        where = f"{self.settings.host}:{self.settings.real_hosts_port}"
+        self._say("front", f"nomes reais de staging em {where} (SNI): " + ", ".join(self.front.routes))
+        self._say("front", "confie na raiz e aponte os nomes para cá: govbr-sandbox trust --write-hosts")
+
     async def _probe(self, url: str) -> str | None:
         """'ok', 'degraded: <reason>', or None while the service does not answer."""
         try:
@@ -179,9 +200,7 @@ class Supervisor:
             url = s.url(self.settings)
             status = health.get(s.name, "?")
             style = "green" if status == "ok" else "yellow"
-            table.add_row(
-                s.package, url, "\n".join(s.replaces) or "(plano de controle)", Text(status, style=style)
-            )
+            table.add_row(s.package, url, "\n".join(s.replaces) or _role(s.name), Text(status, style=style))
         kind = "embutido (Tansu)" if self.broker else "externo"
         table.add_row("kafka", self.settings.bootstrap_servers, kind, Text("ok", style="green"))
         self.console.print(table)
@@ -197,14 +216,51 @@ class Supervisor:
                     await self._handle_death(child, process.returncode)
             if self.broker and not self.broker.alive() and not self.stop_requested.is_set():
                 self._say(
-                    "broker", "o broker embutido parou; reiniciando (os outboxes re-entregam o que faltou)"
+                    "broker",
+                    "o broker embutido parou (em memória: voltou vazio); reiniciando — os outboxes republicam "
+                    "os eventos retidos",
                 )
+                before = await self._republished_totals()
                 self.broker.process = None
                 await self.broker.astart()
+                asyncio.create_task(self._report_republish(before))
             if self.failure:
                 return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop_requested.wait(), 0.5)
+
+    async def _outbox_states(self) -> dict[str, dict]:
+        """Each responding service's health ``outbox`` block."""
+        states = {}
+        async with httpx.AsyncClient(timeout=2.0, verify=local_verify(self.settings)) as client:
+            for child in self.children:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = await client.get(f"{child.service.url(self.settings)}/sandbox/health")
+                    states[child.service.name] = response.json().get("outbox") or {}
+        return states
+
+    async def _republished_totals(self) -> dict[str, int]:
+        states = await self._outbox_states()
+        return {name: state.get("republished_since_start") or 0 for name, state in states.items()}
+
+    async def _report_republish(self, before: dict[str, int]) -> None:
+        """One line once every service has re-published its retained log to the new broker."""
+        started = time.monotonic()
+        await asyncio.sleep(2.0)  # the relays notice the new incarnation within a second
+        while not self.stop_requested.is_set() and time.monotonic() - started < 600:
+            states = await self._outbox_states()
+            if states and not any(state.get("republishing") for state in states.values()):
+                total = sum(
+                    (state.get("republished_since_start") or 0) - before.get(name, 0)
+                    for name, state in states.items()
+                )
+                self._say(
+                    "broker",
+                    f"republicação concluída: {total} eventos retidos reenviados ao broker novo em "
+                    f"{time.monotonic() - started:.1f}s (consumidores: releiam do offset 0, deduplicando pelo id)",
+                )
+                return
+            await asyncio.sleep(0.5)
 
     async def _handle_death(self, child: Child, code: int) -> None:
         if self.stop_requested.is_set():
@@ -241,12 +297,18 @@ class Supervisor:
                 with contextlib.suppress(ProcessLookupError):
                     child.process.kill()  # type: ignore[union-attr]
                 await child.process.wait()  # type: ignore[union-attr]
+        if self.front:
+            await self.front.stop()
         if self.broker:
             self.broker.stop()
 
     def _say(self, name: str, line: str, label: str | None = None) -> None:
         prefix = Text(f"{(label or name):<16}│ ", style=COLORS.get(name, "white"))
         self.console.print(prefix + Text(line), highlight=False, soft_wrap=True)
+
+
+def _role(name: str) -> str:
+    return "(console: eventos e histórias)" if name == "console" else "(plano de controle)"
 
 
 def run_up(settings: Settings, services: list[ServiceInfo], console: Console) -> int:

@@ -17,6 +17,7 @@ Installed with the package as the ``govbr_sandbox`` pytest plugin, so QA suites 
 - ``sandbox_events``: ``await sandbox_events.wait_for(type=..., match=..., timeout=...)``.
 - ``sandbox_browser``: a fresh Playwright browser context (locale pt-BR) in the session's one headless
   Chromium: ``page = await sandbox_browser.new_page()``.
+- ``sandbox_faults``: fault rules and the virtual clock of an ente (``add``, ``advance_clock``), undone after.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..services import SERVICES, resolve_service
 from ..settings import Settings
 from .browser import SessionChromium
 from .events import EventsHelper
+from .faults import sandbox_faults  # noqa: F401  (re-exported fixture)
 from .processes import ServiceProcess, free_port
 from .servers import ServerThread
 from .templates import (
