@@ -34,12 +34,18 @@ def preflight(settings: Settings, service: ServiceInfo) -> None:
         own(settings)
 
 
-def serve(name: str, settings: Settings) -> None:
-    service = resolve_service(name)
-    preflight(settings, service)
+def server_options(settings: Settings, service: ServiceInfo) -> dict:
+    """What uvicorn needs besides host and port (TLS); the test plugin serves apps with the same."""
     extra = service_hooks(service).uvicorn_options
     options = uvicorn_tls_options(settings) if settings.https else {}
     options.update(extra(settings) if extra else {})  # a service's own TLS (tramita_mock: mutual) wins
+    return options
+
+
+def serve(name: str, settings: Settings) -> None:
+    service = resolve_service(name)
+    preflight(settings, service)
+    options = server_options(settings, service)
     uvicorn.run(
         service.factory,
         factory=True,

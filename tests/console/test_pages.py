@@ -9,9 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
-
-from sandbox_kernel.testing.browser import launch_chromium
+from playwright.async_api import expect
 
 from .conftest import headless_login, headless_signature
 
@@ -21,11 +19,9 @@ SHOTS = os.environ.get("SANDBOX_CONSOLE_SCREENSHOTS")
 
 
 @pytest.fixture
-async def browser():
-    async with async_playwright() as pw:
-        chromium = await launch_chromium(pw)
+async def browser(sandbox_chromium):
+    async with sandbox_chromium.connect() as chromium:
         yield chromium
-        await chromium.close()
 
 
 async def _signed_in(browser, stack, key: str):

@@ -51,9 +51,9 @@ def test_every_catalogue_file_is_valid():
         load_scenario(path)
 
 
-async def test_catalogue_runs_green_with_junit(sandbox_process, sandbox_settings, tmp_path):
-    sandbox_process("registry")
-    sandbox_process("login")
+async def test_catalogue_runs_green_with_junit(sandbox_server, sandbox_settings, tmp_path):
+    sandbox_server("registry")
+    sandbox_server("login")
     results = await run_scenarios(sandbox_settings, sorted(CATALOGUE.glob("*.yaml")))
     assert [r.message for r in results if r.outcome != "passed"] == []
     suite = ET.fromstring(junit_xml(results))

@@ -167,11 +167,12 @@ async def test_redirect_uri_and_pkce_must_match_at_token(stack, sandbox_events):
 
 
 @pytest.mark.storage
-async def test_expired_code_is_refused(stack, sandbox_settings):
+async def test_expired_code_is_refused(stack, sandbox_settings, sandbox_faults):
     stack.login.app.state.runtime.settings = sandbox_settings.with_services(LoginSettings(code_ttl=5))
+    sandbox_faults.clients.append(stack.login)
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
-    await asyncio.sleep(5.5)
+    await sandbox_faults.advance_clock("3550308", "6s")  # the ente's virtual clock, instead of a 5.5 s sleep
     response = await _token(stack, client, code, verifier)
     assert response.status_code == 400 and "expirado" in response.json()["error_description"]
 

@@ -18,8 +18,8 @@ def _run(settings, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
 
 
-async def test_a_client_off_loopback_gets_a_clear_explanation(sandbox_process, sandbox_settings):
-    registry = sandbox_process("registry")
+async def test_a_client_off_loopback_gets_a_clear_explanation(sandbox_server, sandbox_settings):
+    registry = sandbox_server("registry")
     token, _ = admin_token(sandbox_settings)
     async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
         response = await http.post(

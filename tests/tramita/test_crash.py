@@ -68,8 +68,7 @@ async def test_kill_mid_upload_counts_nothing_and_keeps_finished_parts(proxied, 
             for i in range(0, len(big) // 2, 256 * 1024):
                 yield big[i : i + 256 * 1024]
                 await asyncio.sleep(0.01)
-            service.kill()  # SIGKILL with half of the component on the wire
-            await asyncio.sleep(5)
+            service.kill()  # SIGKILL with half of the component on the wire (returns once it is dead)
             yield b""
 
         with pytest.raises(httpx.HTTPError):

@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -101,6 +101,19 @@ class SessionChromium:
             time.sleep(0.05)
         self.stop()
         raise TimeoutError(f"chromium did not open its DevTools port {self.port}")
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator:
+        """A Playwright ``Browser`` on this Chromium for the running event loop; contexts made on it close
+        when the block ends."""
+        from playwright.async_api import async_playwright  # a test extra
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.connect_over_cdp(self.endpoint)
+            try:
+                yield browser
+            finally:
+                await browser.close()
 
     def stop(self) -> None:
         process, self.process = self.process, None

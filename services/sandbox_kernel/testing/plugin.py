@@ -243,7 +243,8 @@ def sandbox_process(sandbox_settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def sandbox_chromium():
-    """The session's one headless Chromium (Debian's), started on first use."""
+    """The session's one headless Chromium (Debian's), started on first use;
+    ``async with sandbox_chromium.connect() as browser`` for tests that make their own contexts."""
     chromium = SessionChromium(free_port()).start()
     yield chromium
     chromium.stop()
@@ -252,13 +253,9 @@ def sandbox_chromium():
 @pytest.fixture
 async def sandbox_browser(sandbox_chromium):
     """A fresh browser context (own cookies and storage, locale pt-BR) in the session's Chromium."""
-    from playwright.async_api import async_playwright  # a test extra: imported only by page tests
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.connect_over_cdp(sandbox_chromium.endpoint)
+    async with sandbox_chromium.connect() as browser:
         context = await browser.new_context(locale="pt-BR")
         try:
             yield context
         finally:
             await context.close()
-            await browser.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 import uvicorn
 
+from ..serve import server_options
 from ..services import resolve_service
 from ..settings import Settings
 
@@ -28,13 +29,10 @@ class ServerThread:
         self.service = resolve_service(name)
         self.settings = settings
         self.port = settings.port_of(self.service.name)
-        module = importlib.import_module(f"{self.service.package}.app")
+        module = importlib.import_module(self.service.app_module)
         self.app = app if app is not None else module.create_app(settings)
-        options = uvicorn_options
-        if not options:
-            # The same extra options `govbr-sandbox serve` gives uvicorn (e.g. Tramita's mutual TLS).
-            extra = getattr(module, "uvicorn_options", None)
-            options = extra(settings) if extra else {}
+        # The same options `govbr-sandbox serve` gives uvicorn (HTTPS, Tramita's mutual TLS) unless given.
+        options = uvicorn_options or server_options(settings, self.service)
         self.config = uvicorn.Config(
             self.app,
             host=settings.host,

@@ -24,6 +24,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from ..serve import server_options
 from ..services import SERVICES
 from ..settings import Settings
 from ..storage import normalize_database_url
@@ -104,13 +105,10 @@ async def build_template(
         **{f"{name}_port": free_port() for name in SERVICES},
     )
     for service in SERVICES.values():
-        module = importlib.import_module(f"{service.package}.app")
-        app = module.create_app(settings)
+        app = importlib.import_module(service.app_module).create_app(settings)
         async with app.router.lifespan_context(app):
             pass
-        extra = getattr(module, "uvicorn_options", None)
-        if extra:  # what `serve` does at start besides the lifespan (e.g. Tramita's TLS files)
-            extra(settings)
+        server_options(settings, service)  # what `serve` makes besides the lifespan (TLS files)
     if database_url is None:
         _forget_starts_in_files(directory)
     else:
