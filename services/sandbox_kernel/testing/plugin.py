@@ -174,12 +174,14 @@ def sandbox_settings(
     if not _fresh(request):
         backend = "sqlite" if sandbox_database_url is None else "postgresql"
         sandbox_templates.get(backend).copy_files(data_dir, sandbox_namespace)
-    return Settings(
-        data_dir=data_dir,
-        database_url=sandbox_database_url,
-        kafka_bootstrap_servers=sandbox_kafka,
-        topic_namespace=sandbox_namespace,
-        **{f"{name}_port": free_port() for name in SERVICES},
+    return Settings.model_validate(
+        {
+            "data_dir": data_dir,
+            "database_url": sandbox_database_url,
+            "kafka_bootstrap_servers": sandbox_kafka,
+            "topic_namespace": sandbox_namespace,
+            **{f"{name}_port": free_port() for name in SERVICES},
+        }
     )
 
 

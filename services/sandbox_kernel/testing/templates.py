@@ -97,12 +97,14 @@ async def build_template(
     directory: Path, bootstrap_servers: str, database_url: str | None = None
 ) -> DataTemplate:
     """Start every service once on ``directory`` (and ``database_url``), then stop them."""
-    settings = Settings(
-        data_dir=directory,
-        database_url=database_url,
-        kafka_bootstrap_servers=bootstrap_servers,
-        topic_namespace=TEMPLATE_NAMESPACE,
-        **{f"{name}_port": free_port() for name in SERVICES},
+    settings = Settings.model_validate(
+        {
+            "data_dir": directory,
+            "database_url": database_url,
+            "kafka_bootstrap_servers": bootstrap_servers,
+            "topic_namespace": TEMPLATE_NAMESPACE,
+            **{f"{name}_port": free_port() for name in SERVICES},
+        }
     )
     for service in SERVICES.values():
         app = importlib.import_module(service.app_module).create_app(settings)
