@@ -88,7 +88,7 @@ async def grant(ctx: Context, auth: AuthorizationRow, persona: dict, *, via: str
                 cpf=persona["cpf"],
                 nivel=persona.get("nivel", ""),
                 scopes=auth.scopes,
-                via=via,  # type: ignore[arg-type]
+                via=via,
                 code_expires_in=ctx.options.code_ttl,
             ),
             key=auth.client_id,

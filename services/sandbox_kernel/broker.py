@@ -111,7 +111,7 @@ class EmbeddedBroker:
             preexec_fn=child_preexec,
             start_new_session=True,
         )
-        if log is not subprocess.DEVNULL:
+        if not isinstance(log, int):  # a file we opened (DEVNULL is an int)
             log.close()
 
     async def astart(self, timeout: float = START_TIMEOUT_SECONDS) -> str:

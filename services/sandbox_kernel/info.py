@@ -22,7 +22,7 @@ DEFAULT_PERSONAS_FILE = (
 
 def sandbox_info(settings: Settings) -> dict[str, Any]:
     values = settings.values()
-    services = {}
+    services: dict[str, dict[str, Any]] = {}
     for s in SERVICES.values():
         url = s.url(settings)
         services[s.package] = {

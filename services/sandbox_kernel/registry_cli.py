@@ -10,7 +10,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -47,7 +47,7 @@ def _client(settings: Settings) -> httpx.Client:
     )
 
 
-def _call(settings: Settings, method: str, path: str, **kwargs) -> dict | list:
+def _call(settings: Settings, method: str, path: str, **kwargs) -> Any:  # the endpoint's JSON body
     try:
         with _client(settings) as client:
             response = client.request(method, path, **kwargs)

@@ -12,9 +12,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -129,3 +130,9 @@ async def check_database(url: str) -> None:
         raise SandboxConfigError("SANDBOX_DATABASE_URL", f"não foi possível conectar ({detail})") from None
     finally:
         await db.dispose()
+
+
+def dml_result(result: Result[Any]) -> CursorResult[Any]:
+    """The result of an INSERT/UPDATE/DELETE, with ``rowcount`` and ``inserted_primary_key``: SQLAlchemy
+    returns a CursorResult there, but its async session types every result as a plain Result."""
+    return cast(CursorResult[Any], result)

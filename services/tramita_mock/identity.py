@@ -83,7 +83,7 @@ def _tls_extension(transport) -> dict | None:
 
 
 class TLSHttpToolsProtocol(HttpToolsProtocol):
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         tls = _tls_extension(transport)
         if tls is not None:
@@ -91,7 +91,7 @@ class TLSHttpToolsProtocol(HttpToolsProtocol):
 
 
 class TLSH11Protocol(H11Protocol):
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         tls = _tls_extension(transport)
         if tls is not None:

@@ -408,7 +408,8 @@ def _pdf_date(match: re.Match[bytes]) -> dt.datetime:
         offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5] or 0)) * (
             1 if zone[0] == "+" else -1
         )
-    return dt.datetime(*parts, tzinfo=dt.timezone(offset)).astimezone(dt.UTC)
+    year, month, day, hour, minute, second = parts
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone(offset)).astimezone(dt.UTC)
 
 
 def verify_pdf(pdf: bytes, trust: Trust) -> Report:

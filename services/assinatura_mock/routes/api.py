@@ -196,7 +196,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                     cpf=row.cpf,
                     hash_base64=_b64(digest),
                     certificado_serial=format(signer.certificate.serial_number, "x"),
-                    token_kind=row.kind,  # type: ignore[arg-type]
+                    token_kind=row.kind,
                     usadas_na_sessao=used,
                     restantes=row.max_uses - used,
                     carimbo_do_tempo=options.timestamp,

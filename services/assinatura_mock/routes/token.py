@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sandbox_kernel.events.models.assinatura import TokenIssued, TokenRejected
 from sandbox_kernel.registry_client import RegistryUnavailable
 from sandbox_kernel.secrets import verify_secret
+from sandbox_kernel.storage import dml_result
 
 from ..context import Context, ctx_of
 from ..domain import oauth
@@ -96,7 +97,7 @@ async def exchange(ctx: Context, params: TokenParams) -> dict | TokenRefusal:
             .where(CodeRow.code_hash == code_row.code_hash, CodeRow.used_at.is_(None))
             .values(used_at=now())
         )
-        if used.rowcount != 1:
+        if dml_result(used).rowcount != 1:
             refusal = TokenRefusal(
                 TokenCheck.CODE_USED, "code já utilizado", "um code novo (cada code vale uma vez)"
             )

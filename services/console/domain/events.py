@@ -107,7 +107,8 @@ def refusal_of(data: dict[str, Any]) -> Refusal | None:
 
 def from_cloudevent(seq: int, topic: str, cloudevent: dict[str, Any]) -> ConsoleEvent:
     ente, service = parse_topic(topic)
-    data = cloudevent.get("data") if isinstance(cloudevent.get("data"), dict) else {}
+    raw = cloudevent.get("data")
+    data: dict[str, Any] = raw if isinstance(raw, dict) else {}
     if not service and cloudevent.get("type", "").startswith(TYPE_PREFIX):
         service = cloudevent["type"][len(TYPE_PREFIX) :].split(".", 1)[0]
     return ConsoleEvent(

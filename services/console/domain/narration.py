@@ -79,7 +79,7 @@ def _authorize_requested(d: dict, n: Names) -> str:
 def _status_changed(d: dict, n: Names) -> str:
     de, para = d.get("de"), d.get("para")
     step = f"situação {de} → {para}" if de is not None else f"situação {para}"
-    text = SITUACOES.get(para, d.get("descricao", ""))
+    text = SITUACOES[para] if para in SITUACOES else d.get("descricao", "")
     who = "" if d.get("ator") in (None, "plataforma") else f", por {d['ator']}"
     return f"trâmite {d.get('IDT')} ({d.get('protocolo')}): {step}, {text}{who}"
 

@@ -244,9 +244,10 @@ async def login_submit(
     problem = _login_problem(persona, client)
     if (
         problem is None
+        and persona is not None  # no problem means a persona was found
         and modo == "senha"
         and not hmac.compare_digest((senha or "").encode(), persona["senha"].encode())
-    ):  # type: ignore[index]
+    ):
         problem = ("wrong_password", "CPF ou senha inválidos.")
     if problem:
         await lc.emit(

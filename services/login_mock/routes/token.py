@@ -21,6 +21,7 @@ from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.login import TokenIssued, TokenRejected
 from sandbox_kernel.faults.id_token import faulted_id_token
 from sandbox_kernel.secrets import hash_secret, verify_secret
+from sandbox_kernel.storage import dml_result
 
 from ..context import LoginContext, ctx, emit_in
 from ..domain import tokens
@@ -144,7 +145,7 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
             .where(CodeRow.code_hash == code_hash, CodeRow.used_at.is_(None))
             .values(used_at=now())
         )
-        if claimed.rowcount != 1:
+        if dml_result(claimed).rowcount != 1:
             raise _replayed(row)
         tx.session.add(
             TokenRow(

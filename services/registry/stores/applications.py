@@ -61,7 +61,7 @@ async def register(
     tx.emit(
         ApplicationRegistered(
             client_id=client_id,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             nome=spec.nome,
             redirect_uris=spec.redirect_uris,
             allow_loopback=spec.allow_loopback,
@@ -88,7 +88,7 @@ async def update(tx: Transaction, row: ApplicationRow, changes: dict) -> Applica
     row.config = new_config
     if changed:
         tx.emit(
-            ApplicationChanged(client_id=row.client_id, kind=row.kind, changed_fields=changed),  # type: ignore[arg-type]
+            ApplicationChanged(client_id=row.client_id, kind=row.kind, changed_fields=changed),
             key=row.client_id,
             subject=row.client_id,
             ente=row.ente,
@@ -112,7 +112,7 @@ async def rotate_secret(tx: Transaction, row: ApplicationRow) -> str:
 async def delete(tx: Transaction, row: ApplicationRow) -> None:
     await tx.session.delete(row)
     tx.emit(
-        ApplicationDeleted(client_id=row.client_id, kind=row.kind),  # type: ignore[arg-type]
+        ApplicationDeleted(client_id=row.client_id, kind=row.kind),
         key=row.client_id,
         subject=row.client_id,
         ente=row.ente,

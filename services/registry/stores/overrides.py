@@ -16,6 +16,7 @@ from sandbox_kernel.app import Transaction
 from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.faults import ClockChanged, FaultCreated, FaultRemoved
 from sandbox_kernel.faults.rules import FaultSpec
+from sandbox_kernel.storage import dml_result
 
 from ..domain.errors import NotFound
 from ..storage import Base
@@ -219,7 +220,7 @@ async def fire(tx: Transaction, rule_id: str) -> dict | None:
         .where(FaultRow.id == rule_id, FaultRow.remaining > 0)
         .values(remaining=FaultRow.remaining - 1)
     )
-    if result.rowcount != 1:
+    if dml_result(result).rowcount != 1:
         return None
     await tx.session.refresh(row)
     if row.remaining == 0:

@@ -109,7 +109,8 @@ async def find_by_fingerprint(tx: Transaction, fp: str) -> tuple[SystemRow, Cert
     cert = await tx.session.get(CertificateRow, fp.lower().replace(":", ""))
     if cert is None:
         return None
-    return await tx.session.get(SystemRow, cert.system_id), cert
+    system = await tx.session.get(SystemRow, cert.system_id)
+    return (system, cert) if system is not None else None
 
 
 async def systems_of(tx: Transaction, ibge: str) -> list[SystemRow]:

@@ -6,6 +6,7 @@ that is not registered cannot be emitted.
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ class EventSpec:
     service: str
     entity: str
     verb: str
-    model: type[EventData]
+    model: builtins.type[EventData]  # the field `type` above shadows the builtin here
     summary: str
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Row, Table, delete, func, inspect, or_, select, text, update
 
-from ..storage import Database
+from ..storage import Database, dml_result
 from .outbox import _ADDED_COLUMNS
 
 
@@ -74,7 +74,7 @@ class OutboxLog:
             condition &= t.c.queued_at >= since
         async with self.db.writing(), self.db.session() as session, session.begin():
             result = await session.execute(update(t).where(condition).values(delivered_at=None))
-            return result.rowcount or 0
+            return dml_result(result).rowcount or 0
 
     async def backlog(self) -> Backlog:
         t = self.table
@@ -103,4 +103,4 @@ class OutboxLog:
             result = await session.execute(
                 delete(t).where(t.c.delivered_at.is_not(None), t.c.delivered_at < cutoff)
             )
-            return result.rowcount or 0
+            return dml_result(result).rowcount or 0

@@ -20,6 +20,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -351,7 +352,8 @@ class OutboxRelay:
             by_partition.setdefault((row.topic, partition), []).append(row)
         pending: list[tuple[list, asyncio.Future]] = []
         for (topic, partition), group in by_partition.items():
-            batch, chunk = producer.create_batch(), []
+            batch = producer.create_batch()
+            chunk: list[Any] = []
             for row in group:
                 record = record_from_row(row)
                 if self.mode == "binary":

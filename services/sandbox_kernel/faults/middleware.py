@@ -64,8 +64,9 @@ async def resolve_context(engine, scope, body: bytes) -> FaultContext:
     elif scheme.lower() == "bearer":
         claims = _jwt_claims(credentials.strip())
         aud = claims.get("aud")
+        first = aud[0] if isinstance(aud, list) and aud else aud
         ctx.client_id = (
-            ctx.client_id or claims.get("client_id") or (aud[0] if isinstance(aud, list) and aud else aud)
+            ctx.client_id or claims.get("client_id") or (str(first) if first is not None else None)
         )
         sub = "".join(c for c in str(claims.get("sub", "")) if c.isdigit())
         ctx.persona = sub if len(sub) == 11 else None

@@ -6,6 +6,8 @@ never wait for the next poll.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 
 from ..clock import clock
@@ -15,7 +17,10 @@ router = APIRouter(prefix="/sandbox/overrides", tags=["sandbox"])
 
 def _view(request: Request, refreshed: bool | None = None) -> dict:
     engine = getattr(request.app.state, "faults", None)
-    body = {"clocks": clock.offsets(), "faults": [r.id for r in engine.rules] if engine else []}
+    body: dict[str, Any] = {
+        "clocks": clock.offsets(),
+        "faults": [r.id for r in engine.rules] if engine else [],
+    }
     if refreshed is not None:
         body["refreshed"] = refreshed
     return body

@@ -33,4 +33,4 @@ def junit_xml(report: Report) -> bytes:
             ET.SubElement(case, "skipped", message=f"{f.resultado.value}: {f.explicacao}")
         else:
             ET.SubElement(case, "system-out").text = detail
-    return ET.tostring(ET.ElementTree(suite).getroot(), encoding="utf-8", xml_declaration=True)
+    return ET.tostring(suite, encoding="utf-8", xml_declaration=True)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from sandbox_kernel.app import Transaction
+from sandbox_kernel.storage import dml_result
 
 from .. import storage
 from ..domain import payloads
@@ -110,7 +111,7 @@ class Sending(TramitaCore):
                 changed_at=moment,
             )
         )
-        idt = int(result.inserted_primary_key[0])
+        idt = int(dml_result(result).inserted_primary_key[0])
         requested = []
         for c in comps:
             is_requested = not (apenas_pendentes and c.hash in held)
