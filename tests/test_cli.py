@@ -30,6 +30,7 @@ def _env(tmp_path, **extra) -> dict[str, str]:
         SANDBOX_LOGIN_PORT=str(free_port()),
         SANDBOX_ASSINATURA_PORT=str(free_port()),
         SANDBOX_TRAMITA_PORT=str(free_port()),
+        SANDBOX_CONSOLE_PORT=str(free_port()),
         COLUMNS="200",
     )
     env.update(extra)
@@ -165,7 +166,7 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
         events = [json.loads(line) for line in tail.stdout.splitlines()]
         started = sorted(e["type"] for e in events if e["type"].endswith(".service.started"))
         assert started == sorted(
-            f"br.gov.sandbox.{s}.service.started" for s in ("registry", "login", "assinatura", "tramita")
+            f"br.gov.sandbox.{s}.service.started" for s in ("registry", "login", "assinatura", "tramita", "console")
         )
         assert any(e["type"] == "br.gov.sandbox.registry.ente.created" for e in events)  # the seed, too
         readable = subprocess.run(

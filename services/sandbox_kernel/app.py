@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import __version__
@@ -25,7 +26,7 @@ from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
 from .faults.engine import FaultEngine
 from .faults.middleware import FaultMiddleware
-from .http_errors import ErrorFormat, install_unknown_path_errors
+from .http_errors import ErrorFormat, install_unknown_path_errors, unknown_path_body
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
@@ -153,10 +154,33 @@ def create_service_app(
     app.add_middleware(FaultMiddleware, service=service.name)
     app.add_middleware(CorrelationMiddleware)
     install_unknown_path_errors(app, ErrorFormat(service.error_format))
+    _install_storage_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
     for router in routers or []:
         app.include_router(router)
     return app
+
+
+def _install_storage_errors(app: FastAPI, fmt: ErrorFormat) -> None:
+    """The database failed (gone, disk full, locked): one log line naming the cause and a 503 in the
+    platform's format. The transaction rolled back, so no state change and no event were half-written."""
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _storage_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        log.error(
+            "database error on %s %s: %s (nothing was written)", request.method, request.url.path, cause
+        )
+        body = unknown_path_body(fmt, request, 503)
+        text = f"Serviço temporariamente indisponível: o banco de dados do sandbox falhou ({cause}). Nada foi gravado."
+        for field in ("mensagem", "error_description", "erro_description", "message"):
+            if field in body:
+                body[field] = text
+        if "error" in body and fmt is ErrorFormat.ACESSO:
+            body["error"] = "temporarily_unavailable"
+        if "erro" in body:
+            body["erro"] = "banco_indisponivel"
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
 
 def _outbox_in(metadata: MetaData, service: str) -> Table:

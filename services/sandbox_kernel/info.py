@@ -81,6 +81,10 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "root_ca_path": str(root_ca.resolve()) if root_ca.exists() else None,
             "ca_chain_url": f"{registry_url}/sandbox/registry/ca.pem",
         },
+        "console": {
+            "url": services["console"]["url"],
+            "eventos": services["console"]["url"] + "/api/eventos",
+        },
         # What tramita_mock wrote about itself (base URLs, CA paths, robot units and systems; no secrets).
         "tramita": _json_file(data_dir / "tramita" / "info.json"),
         # The default seed (credentials, certificate paths, robot units), once the registry first started.

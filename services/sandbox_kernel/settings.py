@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     login_port: int = Field(8181, description="Porta do login_mock (Acesso GOV.BR).")
     assinatura_port: int = Field(8182, description="Porta do assinatura_mock (ITI).")
     tramita_port: int = Field(8183, description="Porta do tramita_mock (Tramita GOV.BR).")
+    console_port: int = Field(
+        8184, description="Porta do console (eventos, histórias, páginas do ente e da turma)."
+    )
     admin_token: str | None = Field(
         None,
         description="Token de administrador do registry. Vazio: gerado no primeiro início e guardado em "

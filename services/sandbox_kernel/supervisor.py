@@ -36,6 +36,7 @@ COLORS = {
     "login": "green",
     "assinatura": "magenta",
     "tramita": "yellow",
+    "console": "bright_white",
     "broker": "blue",
 }
 
@@ -180,7 +181,7 @@ class Supervisor:
             status = health.get(s.name, "?")
             style = "green" if status == "ok" else "yellow"
             table.add_row(
-                s.package, url, "\n".join(s.replaces) or "(plano de controle)", Text(status, style=style)
+                s.package, url, "\n".join(s.replaces) or _role(s.name), Text(status, style=style)
             )
         kind = "embutido (Tansu)" if self.broker else "externo"
         table.add_row("kafka", self.settings.bootstrap_servers, kind, Text("ok", style="green"))
@@ -284,6 +285,10 @@ class Supervisor:
     def _say(self, name: str, line: str, label: str | None = None) -> None:
         prefix = Text(f"{(label or name):<16}│ ", style=COLORS.get(name, "white"))
         self.console.print(prefix + Text(line), highlight=False, soft_wrap=True)
+
+
+def _role(name: str) -> str:
+    return "(console: eventos e histórias)" if name == "console" else "(plano de controle)"
 
 
 def run_up(settings: Settings, services: list[ServiceInfo], console: Console) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import Invalid, RegistryError, field_errors, summary
@@ -24,6 +25,15 @@ def install(app: FastAPI) -> None:
         fields = field_errors(exc.errors())
         return JSONResponse(
             {"erro": "dados_invalidos", "mensagem": summary(fields), "campos": fields}, status_code=422
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _model_error(_: Request, exc: ValidationError) -> JSONResponse:
+        # A model built from the caller's data after the body parsed (a merged update, a generated
+        # persona, a lab's clients): still the caller's data, so 422 with the fields, never a 500.
+        invalid = Invalid.from_validation(exc)
+        return JSONResponse(
+            {"erro": invalid.code, "mensagem": invalid.message, "campos": invalid.fields}, status_code=422
         )
 
     @app.exception_handler(IntegrityError)

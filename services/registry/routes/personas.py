@@ -21,7 +21,9 @@ class GenerateSpec(BaseModel):
 
     quantidade: int = Field(..., ge=1, le=1000)
     semente: int = Field(0, description="Mesma semente, mesmas personas.")
-    ente: str | None = None
+    ente: str | None = Field(
+        None, pattern=r"^(\d{2}|\d{7})$", description="Código IBGE do ente dono (vazio: personas globais)."
+    )
 
 
 def _owner_check(who: Caller, ente: str | None) -> None:

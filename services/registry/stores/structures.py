@@ -12,6 +12,13 @@ from ..domain.orgs import Unit, default_repositories, default_units_for_ente, re
 from ..storage import CounterRow, EnteRow, RepositoryRow, UnitRow
 
 FIRST_UNIT_ID = 100_001  # real ids are six-digit numbers ("159098")
+MAX_ID = 2**31 - 1  # INTEGER columns: a bigger id cannot exist, and PostgreSQL would refuse to look it up
+
+
+def stored_id(text: str | int) -> int | None:
+    """The integer key of an id the caller sent, or None when no row can have it (so: not found)."""
+    text = str(text).strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
 
 
 def brief(unit: Unit) -> dict:
@@ -47,7 +54,8 @@ async def repositories(tx: Transaction) -> list[RepositoryRow]:
 
 
 async def get_repository(tx: Transaction, repository_id: int) -> RepositoryRow:
-    row = await tx.session.get(RepositoryRow, repository_id)
+    key = stored_id(repository_id)
+    row = await tx.session.get(RepositoryRow, key) if key is not None else None
     if row is None:
         raise NotFound(f"Repositório de estruturas {repository_id} não encontrado.")
     return row
@@ -84,7 +92,8 @@ async def units_of_ente(tx: Transaction, ibge: str) -> list[Unit]:
 
 
 async def get_unit(tx: Transaction, unit_id: str) -> tuple[UnitRow, Unit]:
-    row = await tx.session.get(UnitRow, int(unit_id)) if unit_id.isdigit() else None
+    key = stored_id(unit_id)
+    row = await tx.session.get(UnitRow, key) if key is not None else None
     if row is None:
         raise NotFound(f"Estrutura organizacional {unit_id} não encontrada.")
     return row, _unit(row)

@@ -27,9 +27,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.metadata import MetadataRequest
 from sqlalchemy import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import Database
-from .envelope import Mode, to_kafka_message
+from .envelope import Mode, binary_record, to_kafka_message
 from .outbox import record_from_row
 from .outbox_log import Backlog, OutboxLog
 
@@ -147,6 +148,8 @@ class OutboxRelay:
                 self._wake.clear()  # before reading: a commit during the publish must wake us again
                 sent = await self._publish_batch()
                 backoff = 0.2
+                if self.status.error and self.status.error.startswith("database"):
+                    self.status.error = None
                 await self._republish_progress()
                 if sent < self.batch_size:
                     await self._idle()
@@ -155,7 +158,11 @@ class OutboxRelay:
             except NewIncarnation as exc:
                 await self._close_producer()  # reconnect cleanly, then _ensure_producer rewinds
                 log.warning("%s; events will be published again", exc)
-            except Exception as exc:  # broker away, metadata errors, DB hiccups: all retried
+            except SQLAlchemyError as exc:  # the outbox's own database: say so, not "broker unreachable"
+                self._database_error(exc)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            except Exception as exc:  # broker away, metadata errors: all retried
                 self._set_unreachable(exc)
                 await self._close_producer()
                 await self._sleep(backoff)
@@ -281,6 +288,12 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await producer.stop()
 
+    def _database_error(self, exc: SQLAlchemyError) -> None:
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        if self.status.error != f"database: {cause}":
+            log.error("outbox %s: database error (%s); retrying, nothing is lost", self.table.name, cause)
+        self.status.error = f"database: {cause}"
+
     def _set_unreachable(self, exc: BaseException) -> None:
         error = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
         if self.status.broker != "unreachable" or self.status.error != error:
@@ -329,21 +342,24 @@ class OutboxRelay:
         producer = self._producer
         assert producer is not None
         by_partition: dict[tuple[str, int], list] = {}
+        partitions_of: dict[str, list[int]] = {}
         for row in rows:
-            partitions = sorted(await producer.partitions_for(row.topic))
+            partitions = partitions_of.get(row.topic)
+            if partitions is None:
+                partitions = partitions_of[row.topic] = sorted(await producer.partitions_for(row.topic))
             partition = self._partitioner(row.key.encode(), partitions, partitions)
             by_partition.setdefault((row.topic, partition), []).append(row)
         pending: list[tuple[list, asyncio.Future]] = []
         for (topic, partition), group in by_partition.items():
             batch, chunk = producer.create_batch(), []
             for row in group:
-                message = to_kafka_message(record_from_row(row), self.mode)
-                fields = {
-                    "timestamp": None,
-                    "key": row.key.encode(),
-                    "value": message.value,
-                    "headers": list(message.headers.items()),
-                }
+                record = record_from_row(row)
+                if self.mode == "binary":
+                    headers, value = binary_record(record)
+                else:
+                    message = to_kafka_message(record, self.mode)
+                    headers, value = list(message.headers.items()), message.value
+                fields = {"timestamp": None, "key": row.key.encode(), "value": value, "headers": headers}
                 if batch.append(**fields) is None:  # batch full: ship it, start the next
                     pending.append((chunk, await producer.send_batch(batch, topic, partition=partition)))
                     batch, chunk = producer.create_batch(), []
