@@ -23,6 +23,7 @@ from .info import sandbox_info
 from .overrides_cli import clock_app, faults_app
 from .readiness.cli import readiness_app
 from .registry_cli import lab_app, registry_app
+from .scenario_cli import scenario_app
 from .services import SERVICES, resolve_service
 from .settings import load_settings
 
@@ -35,6 +36,7 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(lab_app, name="lab")
 app.add_typer(clock_app, name="clock")
 app.add_typer(faults_app, name="faults")
+app.add_typer(scenario_app, name="scenario")
 app.add_typer(readiness_app, name="readiness")
 
 console = Console()
