@@ -100,7 +100,7 @@ EFFECT_ENDPOINT = {
     "temporarily_unavailable": "authorize",
     "jwks_rotation": "jwks",
     **{effect: "token" for effect in ID_TOKEN_EFFECTS},
-    "bronze_forbidden": "authorize",
+    "bronze_forbidden": "assinarPKCS7",
     "expired_certificate": "assinarPKCS7",
     "no_timestamp": "assinarPKCS7",
     "silent_pendencias": "pendencias",
