@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from .secrets import admin_token
+from .services import local_verify
 from .settings import Settings
 
 
@@ -30,6 +31,7 @@ class RegistryClient:
             headers={"Authorization": f"Bearer {token}"},
             timeout=10.0,
             transport=transport,
+            verify=local_verify(settings),  # the registry may serve HTTPS (SANDBOX_TLS) from the sandbox root
         )
         self.ttl = ttl
         self._cache: dict[str, tuple[float, Any]] = {}

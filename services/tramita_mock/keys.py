@@ -1,6 +1,6 @@
 """Key material of the Tramita mock, made once per data dir under ``<data dir>/tramita/``.
 
-- ``tls/servidor.crt|key``: the HTTPS server certificate (127.0.0.1, localhost), issued by the sandbox root.
+- the HTTPS server certificate is the kernel's (``sandbox_kernel.tls``: 127.0.0.1, localhost and the real host names).
 - ``tls/clientes-ca.pem``: what client certificates are verified against: the sandbox root plus the
   intermediate that signs Tramita system certificates (the same one the registry uses; clients usually
   present only their leaf). Clients trust the server with ``<data dir>/pki/raiz-sandbox.crt`` (or the
@@ -10,16 +10,15 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from sandbox_kernel.pki import Issued, SandboxPKI, cert_pem, issue
+from sandbox_kernel.pki import kept as _kept
 from sandbox_kernel.settings import Settings
+from sandbox_kernel.tls import server_files
 
 # Same stem and name as the registry's issuer of system certificates (shared PKI dir, made once).
 SYSTEMS_CA_STEM = "tramita-sistemas"
@@ -30,25 +29,6 @@ def tramita_dir(settings: Settings) -> Path:
     path = settings.data_dir / "tramita"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _kept(directory: Path, stem: str, make) -> Issued:
-    directory.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = directory / f"{stem}.crt", directory / f"{stem}.key"
-    with open(directory / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if cert_path.exists() and key_path.exists():
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            return Issued(cert, key)  # type: ignore[arg-type]
-        made = make()
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(made.key_pem)
-        tmp = cert_path.with_suffix(".tmp")
-        tmp.write_bytes(made.cert_pem)
-        tmp.replace(cert_path)
-        return made
 
 
 def platform_key(settings: Settings) -> Issued:
@@ -67,14 +47,15 @@ def tls_files(settings: Settings) -> dict[str, str]:
     """Server certificate, key and the CA bundle for client certificates; made on first use."""
     pki = SandboxPKI(settings.data_dir)
     tls_dir = tramita_dir(settings) / "tls"
-    hosts = list(dict.fromkeys(["127.0.0.1", "localhost", settings.host]))
-    _kept(tls_dir, "servidor", lambda: pki.tls_server(hosts, days=3650))
+    tls_dir.mkdir(parents=True, exist_ok=True)
+    # The kernel's HTTPS certificate: also valid for homolog.api.processoeletronico.gov.br (real-hosts mode).
+    server = server_files(settings)
     systems_ca = pki.kept_intermediate(SYSTEMS_CA_STEM, SYSTEMS_CA_NAME)
     ca_path = tls_dir / "clientes-ca.pem"
     ca_path.write_bytes(pki.root.cert_pem + cert_pem(systems_ca.certificate))
     return {
-        "certfile": str(tls_dir / "servidor.crt"),
-        "keyfile": str(tls_dir / "servidor.key"),
+        "certfile": server["certfile"],
+        "keyfile": server["keyfile"],
         "client_ca": str(ca_path),
         "server_ca": str(pki.root_cert_path),
     }

@@ -48,7 +48,7 @@ async def test_good_then_legacy_integration(stack, sandbox_settings):
     for rule in ("LOGIN-01", "LOGIN-02", "LOGIN-03", "LOGIN-04", "LOGIN-05", "LOGIN-06"):
         assert by_rule[rule].resultado is Outcome.PASSA, by_rule[rule]
     assert by_rule["LOGIN-09"].resultado is Outcome.NAO_AVALIADA  # no logout yet
-    assert by_rule["LOGIN-11"].resultado is Outcome.AUTOAVALIACAO  # needs the active run
+    assert by_rule["LOGIN-11"].resultado is Outcome.NAO_AVALIADA  # judged by the active run
 
     legacy = await stack.register(legacy_mode=True, auto_approve=True)
     params = authorize_params(legacy["client_id"], None, state=None, nonce=None, login_hint=OURO)
@@ -95,12 +95,11 @@ async def test_cli_report_json_schema_junit_and_exit_code(stack, sandbox_setting
     env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")} | sandbox_settings.as_env()
     cli = [sys.executable, "-m", "sandbox_kernel.cli", "readiness"]
     junit = tmp_path / "prontidao.xml"
-    run = subprocess.run(
-        [*cli, "report", "--ente", ENTE, "--json", "--junit", str(junit)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+    def cli_run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*cli, *args], env=env, capture_output=True, text=True)
+
+    run = await asyncio.to_thread(cli_run, "report", "--ente", ENTE, "--json", "--junit", str(junit))
     assert run.returncode == 1, run.stderr  # a blocking automatic rule failed
     report = json.loads(run.stdout)
     schema = json.loads((await asyncio.to_thread(cli_run, "schema")).stdout)

@@ -124,6 +124,11 @@ def judge_rule(rule: Rule, events: list[dict], own_systems: frozenset[str] | Non
             evidencias=shown,
         )
 
+    if rule.ativo:
+        return finding(
+            Outcome.NAO_AVALIADA,
+            "Julgada pelo ensaio ativo: govbr-sandbox readiness login --client <id> --start-url <url>.",
+        )
     if rule.avalia is None:
         kind = (
             "só a homologação real" if rule.veredito is VerdictKind.REQUER_PLATAFORMA_REAL else "uma pessoa"

@@ -79,6 +79,7 @@ class Rule(BaseModel):
     como: str = Field(description="Como a regra é julgada.")
     correcao: str = Field(description="O que mudar na integração, em português.")
     avalia: Judgement | None = None  # None: nothing in the stream can judge it
+    ativo: bool = Field(False, description="Julgada pelo ensaio ativo (`govbr-sandbox readiness login`).")
 
 
 class Evidence(BaseModel):
