@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sandbox_kernel.clock import clock
+
 metadata = MetaData()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now(ente: str | None = None) -> datetime:
+    """The ente's virtual time (``govbr-sandbox clock advance``); real UTC for ``None``."""
+    return clock.now(ente)
 
 
 def aware(value: datetime) -> datetime:

@@ -24,6 +24,7 @@ from ..context import Context, ctx_of
 from ..domain import api_rules as rules
 from ..domain import cms, oauth, tsa
 from ..domain.api_rules import Refusal
+from ..faults import expired_copy, sign_fault
 from ..storage import TokenRow, aware, now
 from ..user_certificates import certificate_for
 
@@ -115,9 +116,20 @@ async def assinar_pkcs7(request: Request) -> Response:
         row = await _token(ctx, request, consuming=True)
         digest = rules.hash_from_body(await request.body())
         persona = await _persona(ctx, row)
+        if await sign_fault(ctx, row, "bronze_forbidden"):  # fault rules of the ente (faults.py)
+            raise Refusal(
+                403,
+                "nivel",
+                oauth.BRONZE_MESSAGE,
+                "conta gov.br nível prata ou ouro",
+                body=oauth.BRONZE_MESSAGE,
+            )
         signer = await certificate_for(ctx, persona, row.client_id, row.ente)
+        if await sign_fault(ctx, row, "expired_certificate"):
+            signer = expired_copy(ctx, persona, signer)
+        no_stamp = await sign_fault(ctx, row, "no_timestamp")
         options = ctx.options
-        stamp = tsa.stamper(ctx.pki.tsa, ctx.pki.alvara) if options.timestamp else None
+        stamp = tsa.stamper(ctx.pki.tsa, ctx.pki.alvara) if options.timestamp and not no_stamp else None
         build = partial(
             cms.sign_hash,
             digest,
@@ -150,7 +162,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                     token_kind=row.kind,  # type: ignore[arg-type]
                     usadas_na_sessao=used,
                     restantes=row.max_uses - used,
-                    carimbo_do_tempo=options.timestamp,
+                    carimbo_do_tempo=options.timestamp and not no_stamp,
                     codificacao=options.encoding,
                     bytes=len(der),
                 ),

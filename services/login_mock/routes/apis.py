@@ -17,6 +17,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.documents import generate_cpf
 from sandbox_kernel.events.models.login import ApiRejected, ApiServed, UserinfoServed
 
@@ -46,9 +47,13 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid("missing_bearer")
     try:
         token = jwt.decode(value.strip(), lc.key.key, algorithms=["RS256"])
-        JWTClaimsRegistry(iss={"essential": True, "value": lc.issuer}, exp={"essential": True}).validate(
-            token.claims
-        )
+        owner = await lc.registry.client(str(token.claims.get("aud", "")))
+        ente = owner.get("ente") if owner else None  # expiry on the ente's virtual clock
+        JWTClaimsRegistry(
+            now=int(clock.timestamp(ente)),
+            iss={"essential": True, "value": lc.issuer},
+            exp={"essential": True},
+        ).validate(token.claims)
     except (JoseError, ValueError):
         raise token_invalid("signature_or_expiry") from None
     token_claims = token.claims
@@ -56,7 +61,7 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid("not_an_access_token")
     async with lc.runtime.db.session() as session:
         row = await session.get(TokenRow, token_claims["jti"])
-    if row is None or row.revoked_at is not None or aware(row.expires_at) < now():
+    if row is None or row.revoked_at is not None or aware(row.expires_at) < now(ente):
         raise token_invalid("revoked")
     if scope and scope not in token_claims.get("scope", []):
         raise scope_missing(scope, token_claims.get("scope", []))

@@ -17,7 +17,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.login import TokenIssued, TokenRejected
+from sandbox_kernel.faults.id_token import faulted_id_token
 from sandbox_kernel.secrets import hash_secret, verify_secret
 
 from ..context import LoginContext, ctx, emit_in
@@ -116,14 +118,24 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
         raise OAuthError("invalid_grant", "A persona deste code não existe mais.", "persona_gone", row.cpf)
     grant = tokens.Grant(client["client_id"], row.cpf, row.scopes, row.nonce, row.auth_time, row.amr)
     access_ttl = int(client.get("access_token_ttl", 3599))
-    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl)
-    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls())
+    moment = int(clock.timestamp(client.get("ente")))  # the ente's virtual clock: exp/iat follow it
+    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl, now=moment)
+    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls(), now=moment)
+    id_token = tokens.sign(lc.key.key, lc.key.kid, id_claims)
+    id_token = await faulted_id_token(
+        lc.runtime,
+        id_token,
+        lc.key.key,
+        ente=client.get("ente"),
+        client_id=client["client_id"],
+        persona=row.cpf,
+    )
     body = {
         "access_token": tokens.sign(lc.key.key, lc.key.kid, access),
         "token_type": "Bearer",
         "expires_in": access_ttl,
         "scope": " ".join(grant.scopes),
-        "id_token": tokens.sign(lc.key.key, lc.key.kid, id_claims),
+        "id_token": id_token,
     }
     async with lc.runtime.transaction() as tx:
         # Single use, even under concurrent requests: only one UPDATE finds used_at still empty.
@@ -140,7 +152,7 @@ async def _exchange(lc: LoginContext, params, client_id, secret, client_auth, cl
                 code_hash=code_hash,
                 client_id=client["client_id"],
                 cpf=row.cpf,
-                expires_at=now() + timedelta(seconds=access_ttl + 1),
+                expires_at=now(client.get("ente")) + timedelta(seconds=access_ttl + 1),
             )
         )
         emit_in(
@@ -175,7 +187,7 @@ def _check_code(row: CodeRow | None, client: dict, params: dict) -> None:
         )
     elif row.used_at is not None:
         error = _replayed(row)
-    elif aware(row.expires_at) < now():
+    elif aware(row.expires_at) < now(client.get("ente")):
         error = OAuthError(
             "invalid_grant", "Código de autorização expirado.", "code_expired", "usar o code em até 60 s"
         )
