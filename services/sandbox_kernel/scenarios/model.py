@@ -26,8 +26,15 @@ class ClientSetup(_Strict):
     scopes: list[str] = ["openid", "email", "profile"]
 
 
+class SystemSetup(_Strict):
+    name: str = Field(..., description="Nome local do sistema (Tramita), usado pelos passos.")
+
+
 class Setup(_Strict):
     clients: list[ClientSetup] = []
+    systems: list[SystemSetup] = Field(
+        [], description="Sistemas do Tramita (certificado emitido pelo registry)."
+    )
     faults: list[FaultSpec] = []
     clock: str | None = Field(None, description="Avança o relógio do ente antes dos passos (ex.: 8d).")
 
@@ -54,7 +61,17 @@ class WaitStep(_Strict):
     wait: str = Field(..., description="Espera (ex.: 2s).")
 
 
-Step = LoginStep | AdvanceClockStep | WaitStep
+class SendTramiteArgs(_Strict):
+    system: str = Field(..., description="Nome de um sistema do setup.")
+    to: str = Field(..., description="Sigla da unidade de destino do ente (ex.: RBSIL, o robô silencioso).")
+    protocolo: str = Field("99990.000900/2026-00", description="Protocolo do processo.")
+
+
+class SendTramiteStep(_Strict):
+    send_tramite: SendTramiteArgs
+
+
+Step = LoginStep | AdvanceClockStep | WaitStep | SendTramiteStep
 
 
 class ExpectedEvent(_Strict):
@@ -133,6 +150,14 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError("\n".join(lines)) from None
     except DurationError as exc:
         raise ScenarioError(f"{path}: {exc}") from None
+    systems = {s.name for s in scenario.setup.systems}
+    for index, step in enumerate(scenario.steps):
+        if isinstance(step, SendTramiteStep) and step.send_tramite.system not in systems:
+            line = _line(root, ("steps", index, "send_tramite", "system"))
+            raise ScenarioError(
+                f"{path}:{line}: steps.{index}.send_tramite.system: sistema {step.send_tramite.system!r} não está "
+                f"em setup.systems ({', '.join(sorted(systems)) or 'nenhum'})"
+            )
     names = {c.name for c in scenario.setup.clients}
     for index, step in enumerate(scenario.steps):
         if isinstance(step, LoginStep) and step.login.client not in names:
