@@ -71,7 +71,30 @@ class SendTramiteStep(_Strict):
     send_tramite: SendTramiteArgs
 
 
-Step = LoginStep | AdvanceClockStep | WaitStep | SendTramiteStep
+class WaitSituacaoArgs(_Strict):
+    system: str
+    situacao: int = Field(..., ge=0, le=10, description="Situação esperada do último trâmite enviado.")
+    within: str = "30s"
+
+
+class WaitSituacaoStep(_Strict):
+    wait_situacao: WaitSituacaoArgs
+
+
+class TramitaCallArgs(_Strict):
+    system: str
+    method: Literal["GET", "POST", "PUT", "DELETE"] = "GET"
+    path: str = Field(
+        ..., description="Caminho sob /interoperabilidade/rest/v3; {idt} = último trâmite enviado."
+    )
+    expect_status: int = 200
+
+
+class TramitaCallStep(_Strict):
+    tramita_call: TramitaCallArgs
+
+
+Step = LoginStep | AdvanceClockStep | WaitStep | SendTramiteStep | WaitSituacaoStep | TramitaCallStep
 
 
 class ExpectedEvent(_Strict):
@@ -135,7 +158,8 @@ def load_scenario(path: Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
         for step in scenario.steps:
-            for value in (getattr(step, "advance_clock", None), getattr(step, "wait", None)):
+            within = getattr(getattr(step, "wait_situacao", None), "within", None)
+            for value in (getattr(step, "advance_clock", None), getattr(step, "wait", None), within):
                 if value is not None:
                     parse_duration(value)
         parse_duration(scenario.expect.within)
@@ -152,10 +176,12 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: {exc}") from None
     systems = {s.name for s in scenario.setup.systems}
     for index, step in enumerate(scenario.steps):
-        if isinstance(step, SendTramiteStep) and step.send_tramite.system not in systems:
-            line = _line(root, ("steps", index, "send_tramite", "system"))
+        kind = next(iter(step.model_fields))
+        args = getattr(step, kind)
+        if hasattr(args, "system") and args.system not in systems:
+            line = _line(root, ("steps", index, kind, "system"))
             raise ScenarioError(
-                f"{path}:{line}: steps.{index}.send_tramite.system: sistema {step.send_tramite.system!r} não está "
+                f"{path}:{line}: steps.{index}.{kind}.system: sistema {args.system!r} não está "
                 f"em setup.systems ({', '.join(sorted(systems)) or 'nenhum'})"
             )
     names = {c.name for c in scenario.setup.clients}

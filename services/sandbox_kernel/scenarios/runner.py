@@ -32,6 +32,8 @@ from .model import (
     Scenario,
     ScenarioError,
     SendTramiteStep,
+    TramitaCallStep,
+    WaitSituacaoStep,
     WaitStep,
     load_scenario,
 )
@@ -73,6 +75,7 @@ class Run:
         self.clients: dict[str, dict] = {}
         self.systems: dict[str, TramitaSystem] = {}
         self.units: dict[str, dict] = {}
+        self.idt: int | None = None  # the last trâmite sent
         self.faults: list[str] = []
         self.clock_moved = False
         self.log: list[str] = []
@@ -210,8 +213,23 @@ class Run:
                         raise StepFailed(
                             f"unidade {args.to!r} não existe no ente ({', '.join(sorted(self.units))})"
                         )
-                    idt = await self.systems[args.system].send(self.units[args.to], args.protocolo)
-                    self.log.append(f"trâmite {idt} enviado para {args.to}")
+                    self.idt = await self.systems[args.system].send(self.units[args.to], args.protocolo)
+                    self.log.append(f"trâmite {self.idt} enviado para {args.to}")
+                elif isinstance(step, WaitSituacaoStep):
+                    args = step.wait_situacao
+                    await self.systems[args.system].wait_situacao(
+                        self.idt, args.situacao, parse_duration(args.within)
+                    )
+                    self.log.append(f"trâmite {self.idt} na situação {args.situacao}")
+                elif isinstance(step, TramitaCallStep):
+                    args = step.tramita_call
+                    path = args.path.replace("{idt}", str(self.idt))
+                    response = await self.systems[args.system].http.request(args.method, path)
+                    if response.status_code != args.expect_status:
+                        raise StepFailed(
+                            f"{args.method} {path} respondeu {response.status_code}, esperado {args.expect_status}: "
+                            f"{response.text[:200]}"
+                        )
                 elif isinstance(step, WaitStep):
                     await asyncio.sleep(parse_duration(step.wait))
             except AssertionError as exc:

@@ -6,6 +6,7 @@ real one: ``POST tramites/processo`` then the component upload on the ticket.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import ssl
@@ -92,3 +93,17 @@ class TramitaSystem:
                 f"enviarComponenteDigital respondeu {upload.status_code}: {upload.text[:300]}"
             )
         return int(body["IDT"])
+
+    async def wait_situacao(self, idt: int | None, wanted: int, within: float) -> None:
+        if idt is None:
+            raise AssertionError("nenhum trâmite enviado antes de wait_situacao")
+        loop = asyncio.get_running_loop()
+        deadline, last = loop.time() + within, None
+        while loop.time() < deadline:
+            response = await self.http.get("/tramites", params={"IDT": idt})
+            found = response.json().get("tramites") if response.status_code == 200 else None
+            last = found[0]["situacaoAtual"] if found else None
+            if last == wanted:
+                return
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"o trâmite {idt} ficou na situação {last}, esperada {wanted}")
