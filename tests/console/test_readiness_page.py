@@ -51,7 +51,9 @@ async def test_trainee_and_trainer_see_the_readiness_report(browser, stack):
     await expect(page.locator("#regra-LOGIN-03 td.resultado")).to_have_text("passa")
     await expect(page.locator("#regra-ASSIN-05 td.resultado")).to_have_text("passa")
     await expect(page.locator("#regra-TRAM-01 td.resultado")).to_have_text("não avaliada")
-    await expect(page.locator("#plataformas [data-plataforma=tramita]")).to_have_text("tramita: sem atividade")
+    await expect(page.locator("#plataformas [data-plataforma=tramita]")).to_have_text(
+        "tramita: sem atividade"
+    )
     await expect(page.locator("#plataformas [data-plataforma=login]")).to_have_text("login: pronta")
     failing = await page.locator("tr.achado.falha").all_inner_texts()
     assert "Pronto para pedir" in await page.locator("#veredito").inner_text(), failing
