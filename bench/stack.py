@@ -60,7 +60,7 @@ def sandbox_stack(*services: str, database_url: str | None = None) -> Iterator[S
         for name in services:
             proc = ServiceProcess(name, settings, tmp / f"{name}.log")
             stack.callback(proc.stop)
-            processes[name] = proc.start(timeout=START_TIMEOUT.get(name, 30.0))
+            processes[name] = proc.start(timeout=START_TIMEOUT.get(name, 90.0))
         yield Stack(settings, tmp, processes)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -25,9 +25,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-# The digests a certificate may be signed with (what CertificateBuilder.sign accepts for RSA keys).
-SigningHash = hashes.SHA256 | hashes.SHA384 | hashes.SHA512
-
 ROOT_NAME = x509.Name(
     [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "BR"),
@@ -90,7 +87,7 @@ def build(
     not_before: dt.datetime,
     days: int,
     serial: int | None = None,
-    hash_algorithm: SigningHash | None = None,
+    hash_algorithm: hashes.SHA256 | hashes.SHA512 | None = None,
 ) -> x509.Certificate:
     """One certificate. ``signer`` is the issuer (or, for a self-signed one, the subject's own key)."""
     issuer_name = signer.certificate.subject if isinstance(signer, Issued) else subject
@@ -131,7 +128,7 @@ def issue(
     crl_url: str | None = None,
     critical_key_usage: bool = True,
     not_before: dt.datetime | None = None,
-    hash_algorithm: SigningHash | None = None,
+    hash_algorithm: hashes.SHA256 | hashes.SHA512 | None = None,
 ) -> Issued:
     """Issue one certificate. ``issuer=None`` makes it self-signed (a root)."""
     key = key or new_key()

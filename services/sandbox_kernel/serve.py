@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from typing import Any
 
 import uvicorn
 
@@ -37,7 +38,7 @@ def preflight(settings: Settings, service: ServiceInfo) -> None:
 def server_options(settings: Settings, service: ServiceInfo) -> dict:
     """What uvicorn needs besides host and port (TLS); the test plugin serves apps with the same."""
     extra = service_hooks(service).uvicorn_options
-    options = uvicorn_tls_options(settings) if settings.https else {}
+    options: dict[str, Any] = dict(uvicorn_tls_options(settings)) if settings.https else {}
     options.update(extra(settings) if extra else {})  # a service's own TLS (tramita_mock: mutual) wins
     return options
 

@@ -331,6 +331,8 @@ class RobotRunner:
     async def _act(self, system: RobotSystem, idt: int, status: int) -> None:
         client = system.client
         assert client is not None
+        if status == Situacao.NAO_INICIADO:  # a synchronisation request: robots have nothing to re-send
+            return
         if status in PENDING_FOR_SENDER:  # 5: fetch the receipt; 8: acknowledge the refusal
             path = (
                 f"/tramites/{idt}/recibo"

@@ -179,3 +179,22 @@ async def test_an_event_type_the_console_does_not_know_is_still_shown_raw(browse
     await raw.locator("summary").click()
     await expect(raw.locator("pre")).to_contain_text("2026/000123")
     await expect(page.locator("#eventos li", has_text="isto nao e um CloudEvent").first).to_be_attached()
+
+
+async def test_a_wrong_key_gets_the_same_answer_whether_unknown_or_malformed_and_keys_never_reach_logs(
+    browser, stack
+):
+    a, b = stack.trainees
+    context = await browser.new_context(locale="pt-BR")
+    page = await context.new_page()
+    answers = []
+    for key in (f"sbx_{b.ibge}_chave-que-nao-existe", "qualquer-coisa"):
+        await page.goto(f"{stack.console.url}/entrar")
+        await page.fill("#chave", key)
+        async with page.expect_response(f"{stack.console.url}/entrar") as response:
+            await page.click("button[type=submit]")
+        answers.append(((await response.value).status, await page.inner_text("[role=alert]")))
+        assert key not in page.url
+    assert answers[0] == answers[1] and answers[0][0] == 401 and "Chave inválida" in answers[0][1]
+    log = (stack.console.log_path).read_text()
+    assert a.api_key not in log and b.api_key not in log and stack.admin not in log

@@ -11,9 +11,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from sandbox_kernel.app import ServiceRuntime, Transaction
 from sandbox_kernel.events.models.tramita import (
@@ -27,11 +27,13 @@ from sandbox_kernel.registry_client import RegistryUnavailable
 
 from .. import storage
 from ..blobs import BlobStore
+from ..domain import receipts
 from ..domain.errors import Erro, TramitaError
 from ..domain.states import (
     DESCRICOES,
     PENDING_FOR_RECIPIENT,
     PENDING_FOR_SENDER,
+    Abertura,
     Gatilho,
     Situacao,
     TransicaoInvalida,
@@ -98,10 +100,31 @@ class TramitaCore:
         self.notifier.notify()
 
     async def reject(
-        self, error: TramitaError, operacao: str, caller: Caller | None, idt: int | None
+        self,
+        error: TramitaError,
+        operacao: str,
+        caller: Caller | None,
+        idt: int | None,
+        *,
+        ticket: int | None = None,
+        nre: str | None = None,
     ) -> None:
-        """Publish why a request was refused (error events explain themselves)."""
+        """Publish why a request was refused (error events explain themselves), on the trâmite's story.
+
+        Key: the IDT when the request names a trâmite (its path, or a ticket of one trâmite); before an IDT
+        exists, ``ticket/<n>`` (a ticket shared by several trâmites of a loose document), the NRE
+        (reproducoes-de-tramite), else the calling system (a refused send) or ``anonimo`` (no certificate).
+        """
         try:
+            if idt is None and ticket is not None:
+                async with self.runtime.db.sessionmaker() as session:
+                    idts = set((await session.scalars(select(T.c.idt).where(T.c.ticket == ticket))).all())
+                idt = idts.pop() if len(idts) == 1 else None
+            key = (
+                str(idt) if idt is not None
+                else f"ticket/{ticket}" if ticket is not None
+                else nre or (caller.system_id if caller else "anonimo")
+            )  # fmt: skip
             async with self.runtime.transaction() as tx:
                 tx.emit(
                     RequestRejected(
@@ -110,9 +133,11 @@ class TramitaCore:
                         mensagem=error.mensagem,
                         status=error.status,
                         IDT=idt,
+                        ticket=ticket,
+                        NRE=nre,
                         sistema=caller.system_id if caller else None,
                     ),
-                    key=str(idt) if idt is not None else (caller.system_id if caller else "anonimo"),
+                    key=key,
                     subject=f"tramite/{idt}" if idt is not None else None,
                     ente=caller.ente if caller else None,
                 )
@@ -195,7 +220,7 @@ class TramitaCore:
         row: Any,
         de: int | None,
         para: Situacao,
-        gatilho: Gatilho,
+        gatilho: Gatilho | Abertura,
         ator: str,
         motivo: str | None,
     ) -> None:
@@ -248,3 +273,28 @@ class TramitaCore:
                 subject=f"tramite/{row['idt']}",
                 ente=row["remetente_ente"],
             )
+
+    async def _complete_upload(self, tx: Transaction, row: Any, ator: str) -> None:
+        """1 → 2, with the recibo de envio signed by the platform key."""
+        hashes = list((await tx.session.scalars(select(C.c.hash).where(C.c.idt == row["idt"]))).all())
+        data = storage.iso(storage.now()) or ""
+        text = receipts.recibo_de_envio_text(row["idt"], row["nre"], data, hashes)
+        recibo = {
+            "reciboDeEnvio": {
+                "IDT": row["idt"],
+                "NRE": row["nre"],
+                "dataDeRecebimentoDoUltimoComponenteDigital": data,
+                "hashesDosComponentesDigitais": sorted(hashes),
+            },
+            "cadeiaDoCertificado": self.platform.cert_pem.decode(),
+            "hashDaAssinatura": receipts.sign(text, self.platform.key),
+        }
+        await self._move(tx, row, Gatilho.COMPONENTES_ENVIADOS, ator, extra={"recibo_envio": recibo})
+
+
+async def insert_tramite_row(tx: Transaction, values: dict[str, Any]) -> int:
+    """INSERT a trâmite row; its IDT (an INSERT's result is a CursorResult, which knows the new key)."""
+    result = cast(CursorResult, await tx.session.execute(T.insert().values(**values)))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
