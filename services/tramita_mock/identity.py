@@ -12,7 +12,9 @@ by the certificate's SHA-256 fingerprint; unknown or revoked certificates are re
 from __future__ import annotations
 
 import ssl
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from cryptography import x509
@@ -101,7 +103,9 @@ class TLSH11Protocol(H11Protocol):
 # ---------------------------------------------------------------------------------------------- lookup
 
 
-def certificate_from_scope(scope: dict, trusted_proxies: list[str], header: str) -> x509.Certificate | None:
+def certificate_from_scope(
+    scope: MutableMapping[str, Any], trusted_proxies: list[str], header: str
+) -> x509.Certificate | None:
     chain = ((scope.get("extensions") or {}).get("tls") or {}).get("client_cert_chain") or []
     if chain:
         first = chain[0]
@@ -125,7 +129,9 @@ def common_name(cert: x509.Certificate) -> str:
     return str(names[0].value) if names else "?"
 
 
-async def identify(scope: dict, registry: RegistryClient, trusted_proxies: list[str], header: str) -> Caller:
+async def identify(
+    scope: MutableMapping[str, Any], registry: RegistryClient, trusted_proxies: list[str], header: str
+) -> Caller:
     try:
         cert = certificate_from_scope(scope, trusted_proxies, header)
     except ValueError:

@@ -128,15 +128,15 @@ class Run:
             own = next(u for u in units if not u.get("robot"))
             tramita_url = resolve_service("tramita").url(self.settings)
             root = self.settings.data_dir / "pki" / "raiz-sandbox.crt"
-            for spec in setup.systems:
+            for system in setup.systems:
                 body = {
-                    "nome": f"Cenário {spec.name}"[:64],
+                    "nome": f"Cenário {system.name}"[:64],
                     "unidades": [own["numeroDeIdentificacaoDaEstrutura"]],
                 }
                 created = await self._ok(
-                    await self.registry.post(f"/entes/{ente}/systems", json=body), spec.name
+                    await self.registry.post(f"/entes/{ente}/systems", json=body), system.name
                 )
-                self.systems[spec.name] = TramitaSystem(tramita_url, root, created, own)
+                self.systems[system.name] = TramitaSystem(tramita_url, root, created, own)
         for index, fault in enumerate(setup.faults):
             body = fault.model_dump(exclude_none=True)
             created = await self._ok(
@@ -208,26 +208,26 @@ class Run:
                 elif isinstance(step, AdvanceClockStep):
                     await self.advance(step.advance_clock)
                 elif isinstance(step, SendTramiteStep):
-                    args = step.send_tramite
-                    if args.to not in self.units:
+                    send = step.send_tramite
+                    if send.to not in self.units:
                         raise StepFailed(
-                            f"unidade {args.to!r} não existe no ente ({', '.join(sorted(self.units))})"
+                            f"unidade {send.to!r} não existe no ente ({', '.join(sorted(self.units))})"
                         )
-                    self.idt = await self.systems[args.system].send(self.units[args.to], args.protocolo)
-                    self.log.append(f"trâmite {self.idt} enviado para {args.to}")
+                    self.idt = await self.systems[send.system].send(self.units[send.to], send.protocolo)
+                    self.log.append(f"trâmite {self.idt} enviado para {send.to}")
                 elif isinstance(step, WaitSituacaoStep):
-                    args = step.wait_situacao
-                    await self.systems[args.system].wait_situacao(
-                        self.idt, args.situacao, parse_duration(args.within)
+                    wait = step.wait_situacao
+                    await self.systems[wait.system].wait_situacao(
+                        self.idt, wait.situacao, parse_duration(wait.within)
                     )
-                    self.log.append(f"trâmite {self.idt} na situação {args.situacao}")
+                    self.log.append(f"trâmite {self.idt} na situação {wait.situacao}")
                 elif isinstance(step, TramitaCallStep):
-                    args = step.tramita_call
-                    path = args.path.replace("{idt}", str(self.idt))
-                    response = await self.systems[args.system].http.request(args.method, path)
-                    if response.status_code != args.expect_status:
+                    call = step.tramita_call
+                    path = call.path.replace("{idt}", str(self.idt))
+                    response = await self.systems[call.system].http.request(call.method, path)
+                    if response.status_code != call.expect_status:
                         raise StepFailed(
-                            f"{args.method} {path} respondeu {response.status_code}, esperado {args.expect_status}: "
+                            f"{call.method} {path} respondeu {response.status_code}, esperado {call.expect_status}: "
                             f"{response.text[:200]}"
                         )
                 elif isinstance(step, WaitStep):

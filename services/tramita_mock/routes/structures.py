@@ -58,11 +58,11 @@ async def estruturas(repo: int, request: Request, caller=CallerDep) -> JSONRespo
         if q.get(name):
             params[name] = q[name]
     for name in ("registroInicial", "quantidadeDeRegistros"):
-        value = lenient_int(name, q.get(name))
-        if value is not None:
-            if value < 0:
+        number = lenient_int(name, q.get(name))
+        if number is not None:
+            if number < 0:
                 raise validation_error([f"{name} deve ser maior ou igual a 0"])
-            params[name] = str(value)
+            params[name] = str(number)
     try:
         found = await service_of(request).registry.search_units(repo, params)
     except RegistryUnavailable as exc:
