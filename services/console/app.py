@@ -53,7 +53,7 @@ def create_app(
             ingest = Ingest(settings.bootstrap_servers, settings.topic_namespace, runtime.db, hub)
             registry = ConsoleRegistry(settings, transport=registry_transport)
             token, _ = admin_token(settings)
-            console = Console(runtime, options, hub, ingest, registry, None)  # type: ignore[arg-type]
+            console = Console(runtime, options, hub, ingest, registry, None)  # type: ignore[arg-type]  # keys are set on the next line (they need the console)
             console.keys = KeyChecker(console, token, options.key_cache_seconds)
             app.state.console = console
             await ingest.start()

@@ -26,7 +26,7 @@ async def issue_code(
     auth_time: int,
     amr: list[str],
     how: str,
-    before: list[EventData] = (),  # type: ignore[assignment]
+    before: list[EventData] = (),  # type: ignore[assignment]  # an immutable empty default; only iterated
 ) -> str:
     """Record consent and a single-use code in one transaction; returns the code (shown only in the redirect).
 

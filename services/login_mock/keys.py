@@ -22,7 +22,7 @@ class SigningKey:
         pem, meta = self.directory / "signing-key.pem", self.directory / "signing-key.json"
         if pem.exists() and meta.exists():
             private = serialization.load_pem_private_key(pem.read_bytes(), password=None)
-            return json.loads(meta.read_text())["kid"], RSAKey.import_key(private)  # type: ignore[arg-type]
+            return json.loads(meta.read_text())["kid"], RSAKey.import_key(private)  # type: ignore[arg-type]  # the PEM we wrote holds an RSA key
         return self._write(self.default_kid)
 
     def _write(self, kid: str) -> tuple[str, RSAKey]:

@@ -289,14 +289,14 @@ class Supervisor:
         for child in running:
             child.stopping = True
             with contextlib.suppress(ProcessLookupError):
-                child.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+                child.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]  # running children have a process
         for child in running:
             try:
-                await asyncio.wait_for(child.process.wait(), STOP_TIMEOUT)  # type: ignore[union-attr]
+                await asyncio.wait_for(child.process.wait(), STOP_TIMEOUT)  # type: ignore[union-attr]  # running children have a process
             except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
-                    child.process.kill()  # type: ignore[union-attr]
-                await child.process.wait()  # type: ignore[union-attr]
+                    child.process.kill()  # type: ignore[union-attr]  # running children have a process
+                await child.process.wait()  # type: ignore[union-attr]  # running children have a process
         if self.front:
             await self.front.stop()
         if self.broker:

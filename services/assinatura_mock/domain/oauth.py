@@ -70,7 +70,7 @@ def parse_scope(scope: str | None, allowed: list[str] | None = None) -> ScopeReq
         missing = [s for s in dict.fromkeys(items) if s not in allowed]
         if missing:
             raise ScopeError(f"escopo não liberado para este cliente: {', '.join(missing)}")
-    return ScopeRequest(kinds[0], "govbr" in items, "icp_brasil" in items, tuple(dict.fromkeys(items)))  # type: ignore[arg-type]
+    return ScopeRequest(kinds[0], "govbr" in items, "icp_brasil" in items, tuple(dict.fromkeys(items)))  # type: ignore[arg-type]  # kinds[0] was checked against the Literal kinds above
 
 
 def max_signatures(kind: TokenKind, session_limit: int = 100) -> int:

@@ -171,7 +171,7 @@ async def _stream(
             chunks = []
             for event in batch:
                 if narrado:
-                    chunks.append(_sse("narrado", PRESENTED.get(event, names), event.seq))  # type: ignore[arg-type]
+                    chunks.append(_sse("narrado", PRESENTED.get(event, names), event.seq))  # type: ignore[arg-type]  # names is loaded whenever narrado is set
                 else:
                     chunks.append(_sse(None, event.json, event.seq))
             yield "".join(chunks)

@@ -73,10 +73,10 @@ async def authorize(request: Request) -> Response:
         req = validate(params, client)
     except AuthorizeError as exc:
         return await _rejected(request, lc, exc, params, client, story)
-    refusal = await authorize_refusal(lc.runtime, client, req.login_hint)  # type: ignore[arg-type]
+    refusal = await authorize_refusal(lc.runtime, client, req.login_hint)  # type: ignore[arg-type]  # validate() refused an unknown client
     if refusal:  # a fault rule of the ente: answered as a refused authorization is
         return redirect_to_client(req, refusal | {"state": req.state})
-    headless = bool(client.get("auto_approve") and req.login_hint)  # type: ignore[union-attr]
+    headless = bool(client.get("auto_approve") and req.login_hint)  # type: ignore[union-attr]  # validate() refused an unknown client
     requested = AuthorizeRequested(
         client_id=req.client_id,
         redirect_uri=req.redirect_uri,
@@ -86,7 +86,7 @@ async def authorize(request: Request) -> Response:
         headless=headless,
     )
     if headless:
-        return await _headless(lc, req, client, story, requested)  # type: ignore[arg-type]
+        return await _headless(lc, req, client, story, requested)  # type: ignore[arg-type]  # validate() refused an unknown client
     await lc.emit(requested, client, story)
     async with lc.runtime.transaction() as tx:
         tx.session.add(

@@ -38,7 +38,7 @@ async def logout(request: Request) -> Response:
     if session is not None:
         async with lc.runtime.transaction() as tx:
             row = await tx.session.get(SessionRow, session.id_hash)
-            row.ended_at = now()  # type: ignore[union-attr]
+            row.ended_at = now()  # type: ignore[union-attr]  # the session was found by this hash above
     reason = (
         None if allowed or target is None else "post_logout_redirect_uri não cadastrada (comparação exata)"
     )
@@ -53,7 +53,7 @@ async def logout(request: Request) -> Response:
         "logout",
     )
     if allowed:
-        response: Response = RedirectResponse(target, status_code=302)  # type: ignore[arg-type]
+        response: Response = RedirectResponse(target, status_code=302)  # type: ignore[arg-type]  # allowed implies a target
     else:
         response = TEMPLATES.TemplateResponse(
             request,

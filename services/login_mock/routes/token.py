@@ -74,7 +74,7 @@ async def token(request: Request) -> JSONResponse:
     try:
         return await _exchange(lc, params, client_id, secret, client_auth, client)
     except OAuthError as exc:
-        revoked = await revoke_from_code(lc, exc.code_hash) if exc.check == "code_replayed" else 0  # type: ignore[attr-defined]
+        revoked = await revoke_from_code(lc, exc.code_hash) if exc.check == "code_replayed" else 0  # type: ignore[attr-defined]  # the refusal carries its story and code for the handler
         await lc.emit(
             TokenRejected(
                 client_id=client_id,
@@ -206,7 +206,7 @@ def _check_code(row: CodeRow | None, client: dict, params: dict) -> None:
                 "invalid_grant", problem, "pkce_mismatch", "BASE64URL(SHA256(code_verifier)) = code_challenge"
             )
     if error is not None:
-        error.story = row.session  # type: ignore[attr-defined]
+        error.story = row.session  # type: ignore[attr-defined]  # the refusal carries its story and code for the handler
         raise error
 
 
@@ -214,8 +214,8 @@ def _replayed(row: CodeRow) -> OAuthError:
     error = OAuthError(
         "invalid_grant", "Código de autorização já utilizado.", "code_replayed", "um code nunca usado"
     )
-    error.story = row.session  # type: ignore[attr-defined]
-    error.code_hash = row.code_hash  # type: ignore[attr-defined]
+    error.story = row.session  # type: ignore[attr-defined]  # the refusal carries its story and code for the handler
+    error.code_hash = row.code_hash  # type: ignore[attr-defined]  # the refusal carries its story and code for the handler
     return error
 
 

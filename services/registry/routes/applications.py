@@ -27,7 +27,7 @@ def _router(kind: str, segment: str, model: type) -> APIRouter:
     @router.post(
         "", status_code=201, summary="Registra a aplicação; o client_secret aparece só nesta resposta"
     )
-    async def register(ibge: str, spec: model, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:  # type: ignore[valid-type]
+    async def register(ibge: str, spec: model, who: Caller = CallerDep, tx: Transaction = TxDep) -> dict:  # type: ignore[valid-type]  # the body model is chosen per client kind at import
         who.require_ente(ibge)
         _platform_needs_admin(who, getattr(spec, "platform", False))
         await entes.get_ente(tx, ibge)

@@ -212,8 +212,8 @@ class OutboxRelay:
     async def _verify_incarnation(self) -> None:
         current = await self._same_incarnation(self.status.incarnation)
         if self._known_topics:  # a broker that kept its id but lost topics lost their records too
-            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 5.0)  # type: ignore[union-attr]
-            present = self._producer.client.cluster.topics()  # type: ignore[union-attr]
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 5.0)  # type: ignore[union-attr]  # only called while the producer is connected
+            present = self._producer.client.cluster.topics()  # type: ignore[union-attr]  # only called while the producer is connected
             if not self._known_topics <= present:
                 missing = ", ".join(sorted(self._known_topics - present))
                 log.warning("topics vanished from the broker (%s); publishing them again", missing)

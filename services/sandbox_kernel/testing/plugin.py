@@ -207,7 +207,7 @@ async def sandbox_service(sandbox_settings):
             client = httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url=f"http://{service.name}.sandbox.test"
             )
-            client.app = app  # type: ignore[attr-defined]
+            client.app = app  # type: ignore[attr-defined]  # tests reach the app through its client
             await stack.enter_async_context(client)
             return client
 

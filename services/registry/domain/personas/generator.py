@@ -72,7 +72,7 @@ def _generate_one(
     # Scenarios follow the index so that even a handful of personas covers every level, CPF status and
     # company role (10 personas: all levels and statuses; 8: all roles); names, dates, seals, amr are random.
     nivel: Nivel = ("ouro", "prata", "bronze")[i % 3]
-    situacao: SituacaoCpf = {7: "cancelada", 8: "falecido"}.get(i % 10, "regular")  # type: ignore[assignment]
+    situacao: SituacaoCpf = {7: "cancelada", 8: "falecido"}.get(i % 10, "regular")  # type: ignore[assignment]  # every value of the table is a SituacaoCpf
     female = rng.random() < 0.5
     first = rng.choice(_FIRST_NAMES_F if female else _FIRST_NAMES_M)
     surnames = rng.sample(_SURNAMES, rng.choice((1, 2, 2, 3)))
