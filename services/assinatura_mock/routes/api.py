@@ -17,16 +17,17 @@ from dataclasses import dataclass
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy import update
 
-from sandbox_kernel.events.models.assinatura import SignatureCreated, SignatureRefused
+from sandbox_kernel.events.models.assinatura import SignatureCheck, SignatureCreated, SignatureRefused
+from sandbox_kernel.oauth import store
 from sandbox_kernel.registry_client import RegistryUnavailable
 
-from ..context import Context, ctx_of
+from ..context import Context, ctx_of, story_key
 from ..domain import cms, oauth, tsa
 from ..domain.hashes import HashError, parse_hash_base64
 from ..domain.personas import signing_problem
 from ..storage import TokenRow, aware, now
+from ..storage import oauth as tables
 from ..user_certificates import certificate_for
 
 router = APIRouter(prefix="/externo/v2", tags=["API de assinatura"])
@@ -38,7 +39,7 @@ SIGN_PATH = "/externo/v2/assinarPKCS7"
 @dataclass
 class Refusal(Exception):
     status: int
-    check: str
+    check: SignatureCheck
     reason: str
     expected: str
     body: str | None = None  # plain text for 400/403; None → Spring JSON (401)
@@ -52,15 +53,17 @@ async def _refuse(
             SignatureRefused(
                 assinatura_id=request_id,
                 endpoint=path,
-                verificacao=refusal.check,
-                motivo=refusal.reason,
-                esperado=refusal.expected,
+                check=refusal.check,
+                reason=refusal.reason,
+                expected=refusal.expected,
+                reference="assinatura-govbr.md §3",
                 status=refusal.status,
                 client_id=token.client_id if token else None,
                 cpf=token.cpf if token else None,
-                autorizacao_id=token.authorization_id if token else None,
+                autorizacao_id=token.story if token else None,
             ),
-            key=request_id,
+            # A token that is not ours ties the refusal to no story: a stable fallback key.
+            key=story_key(token.client_id, token.story) if token else "desconhecido/api",
             subject=token.client_id if token else None,
             ente=token.ente if token else None,
         )
@@ -75,7 +78,7 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
     if value is None:
         raise Refusal(
             401,
-            "token_ausente",
+            SignatureCheck.TOKEN_MISSING,
             "cabeçalho Authorization: Bearer ausente",
             "Authorization: Bearer <access_token>",
         )
@@ -91,28 +94,31 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
     if row is None:
         raise Refusal(
             401,
-            "token_desconhecido",
+            SignatureCheck.TOKEN_UNKNOWN,
             "access token desconhecido",
             "o access_token devolvido por /oauth2.0/token",
         )
     if aware(row.expires_at) < now():
         raise Refusal(
-            401, "token_expirado", "access token expirado", "um token novo (expires_in segundos de validade)"
+            401,
+            SignatureCheck.TOKEN_EXPIRED,
+            "access token expirado",
+            "um token novo (expires_in segundos de validade)",
         )
     if consuming and row.uses >= row.max_uses:
         raise Refusal(401, *_used_up(row))
     return row
 
 
-def _used_up(row: TokenRow) -> tuple[str, str, str]:
+def _used_up(row: TokenRow) -> tuple[SignatureCheck, str, str]:
     if row.kind == "sign":
         return (
-            "token_ja_usado",
+            SignatureCheck.TOKEN_USED,
             "o token sign já assinou um hash (vale uma assinatura)",
             "um novo token, ou o escopo signature_session para várias assinaturas",
         )
     return (
-        "limite_da_sessao",
+        SignatureCheck.SESSION_LIMIT,
         f"o token signature_session já fez {row.max_uses} assinaturas",
         f"até {row.max_uses} assinaturas por token; peça um novo token",
     )
@@ -122,11 +128,16 @@ async def _persona(ctx: Context, row: TokenRow) -> dict:
     persona = await ctx.registry.persona(row.cpf)
     if persona is None:
         raise Refusal(
-            401, "usuario_removido", "a persona do token não existe mais no registry", "uma persona existente"
+            401,
+            SignatureCheck.PERSONA_GONE,
+            "a persona do token não existe mais no registry",
+            "uma persona existente",
         )
     problem = signing_problem(persona)
     if problem:
-        raise Refusal(403, problem.check, problem.message, problem.expected, body=problem.message)
+        raise Refusal(
+            403, SignatureCheck(problem.check), problem.message, problem.expected, body=problem.message
+        )
     return persona
 
 
@@ -138,7 +149,9 @@ async def certificado_publico(request: Request) -> Response:
     try:
         row = await _token(ctx, request, consuming=False)
         persona = await _persona(ctx, row)
-        pair = await certificate_for(ctx, persona, row.client_id, row.ente)
+        pair = await certificate_for(
+            ctx, persona, row.client_id, row.ente, story_key(row.client_id, row.story)
+        )
     except Refusal as refusal:
         return await _refuse(ctx, refusal, CERT_PATH, request_id, row)
     except RegistryUnavailable as exc:
@@ -156,7 +169,9 @@ async def assinar_pkcs7(request: Request) -> Response:
         row = await _token(ctx, request, consuming=True)
         digest = _hash_from(await request.body())
         persona = await _persona(ctx, row)
-        signer = await certificate_for(ctx, persona, row.client_id, row.ente)
+        signer = await certificate_for(
+            ctx, persona, row.client_id, row.ente, story_key(row.client_id, row.story)
+        )
         options = ctx.options
         pki = ctx.pki
         signing_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -174,20 +189,13 @@ async def assinar_pkcs7(request: Request) -> Response:
         der = await anyio.to_thread.run_sync(build)
         async with ctx.runtime.transaction() as tx:
             # Count the use atomically: concurrent calls with a sign token cannot both succeed.
-            used = (
-                await tx.session.execute(
-                    update(TokenRow)
-                    .where(TokenRow.token_hash == row.token_hash, TokenRow.uses < TokenRow.max_uses)
-                    .values(uses=TokenRow.uses + 1)
-                    .returning(TokenRow.uses)
-                )
-            ).scalar_one_or_none()
+            used = await store.count_use(tx.session, tables, row.id)
             if used is None:
                 raise Refusal(401, *_used_up(row))
             tx.emit(
                 SignatureCreated(
                     assinatura_id=request_id,
-                    autorizacao_id=row.authorization_id,
+                    autorizacao_id=row.story,
                     client_id=row.client_id,
                     cpf=row.cpf,
                     hash_base64=_b64(digest),
@@ -199,7 +207,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                     codificacao=options.encoding,
                     bytes=len(der),
                 ),
-                key=request_id,
+                key=story_key(row.client_id, row.story),
                 subject=row.client_id,
                 ente=row.ente,
             )
@@ -218,7 +226,7 @@ def _hash_from(body: bytes) -> bytes:
     if not isinstance(data, dict):
         raise Refusal(
             400,
-            "corpo_invalido",
+            SignatureCheck.BODY_INVALID,
             "o corpo não é um objeto JSON",
             'Content-Type: application/json e corpo {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}',
             body='Corpo inválido: envie JSON {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}.',
@@ -227,7 +235,7 @@ def _hash_from(body: bytes) -> bytes:
         return parse_hash_base64(data.get("hashBase64"))
     except HashError as exc:
         raise Refusal(
-            400, exc.check, str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
+            400, SignatureCheck(exc.check), str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
         ) from None
 
 

@@ -18,21 +18,23 @@ from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 
 from sandbox_kernel.documents import generate_cpf
-from sandbox_kernel.events.models.login import ApiRejected, ApiServed, UserinfoServed
+from sandbox_kernel.events.models.login import ApiCheck, ApiRejected, ApiServed, UserinfoServed
+from sandbox_kernel.oauth import store
 
 from ..context import LoginContext, ctx
 from ..domain import claims as c
 from ..domain.errors import ApiError, scope_missing, token_invalid
-from ..storage import TokenRow, aware, now
+from ..storage import TokenRow
 
 router = APIRouter(tags=["Acesso GOV.BR: APIs"])
 
 
 class Caller:
-    def __init__(self, token_claims: dict, persona: dict, client: dict | None) -> None:
+    def __init__(self, token_claims: dict, persona: dict, client: dict | None, story: str) -> None:
         self.claims = token_claims
         self.persona = persona
         self.client = client
+        self.story = story  # the login session the token was issued in
 
     @property
     def scopes(self) -> list[str]:
@@ -43,27 +45,27 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise token_invalid("missing_bearer")
+        raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
         token = jwt.decode(value.strip(), lc.key.key, algorithms=["RS256"])
         JWTClaimsRegistry(iss={"essential": True, "value": lc.issuer}, exp={"essential": True}).validate(
             token.claims
         )
     except (JoseError, ValueError):
-        raise token_invalid("signature_or_expiry") from None
+        raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
     token_claims = token.claims
     if "nonce" in token_claims or "jti" not in token_claims:  # an id_token is not an access token
-        raise token_invalid("not_an_access_token")
+        raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN)
     async with lc.runtime.db.session() as session:
         row = await session.get(TokenRow, token_claims["jti"])
-    if row is None or row.revoked_at is not None or aware(row.expires_at) < now():
-        raise token_invalid("revoked")
+    if not store.token_usable(row):
+        raise token_invalid(ApiCheck.REVOKED)
     if scope and scope not in token_claims.get("scope", []):
-        raise scope_missing(scope, token_claims.get("scope", []))
+        raise scope_missing(scope, token_claims.get("scope", []), row.story, row.client_id)
     persona = await lc.registry.persona(token_claims["sub"])
     if persona is None:
-        raise token_invalid("persona_gone")
-    return Caller(token_claims, persona, await lc.registry.client(token_claims["aud"]))
+        raise token_invalid(ApiCheck.PERSONA_GONE)
+    return Caller(token_claims, persona, await lc.registry.client(token_claims["aud"]), row.story)
 
 
 async def guarded(
@@ -78,14 +80,27 @@ async def guarded(
                 "ACCESSTOKEN_SUB_MUSTMATCHREQUESTCPF",
                 "O CPF da URL não é o titular do access token.",
                 403,
-                "cpf_mismatch",
+                ApiCheck.CPF_MISMATCH,
+                "o CPF do titular do token (sub) no caminho",
+                caller.story,
+                caller.claims["aud"],
             )
         return caller
     except ApiError as exc:
+        client = await lc.registry.client(exc.client_id) if exc.story and exc.client_id else None
         await lc.emit(
-            ApiRejected(api=api, error=exc.code, check=exc.check, client_id=None, path=request.url.path),
-            None,
-            "api",
+            ApiRejected(
+                api=api,
+                error=exc.code,
+                check=exc.check,
+                reason=exc.title,
+                expected=exc.expected,
+                reference="acesso-govbr.md §6",
+                client_id=exc.client_id if exc.story else None,
+                path=request.url.path,
+            ),
+            client if exc.story else None,
+            exc.story or "api",
         )
         return JSONResponse(exc.body(), status_code=exc.status)
 
@@ -94,7 +109,7 @@ async def served(request: Request, caller: Caller, api: str) -> None:
     await ctx(request).emit(
         ApiServed(api=api, client_id=caller.claims["aud"], cpf=caller.persona["cpf"], path=request.url.path),
         caller.client,
-        f"api-{caller.claims['jti'][:8]}",
+        caller.story,
     )
 
 
@@ -108,7 +123,7 @@ async def userinfo(request: Request) -> Response:
     await ctx(request).emit(
         UserinfoServed(client_id=caller.claims["aud"], cpf=caller.persona["cpf"], claims=sorted(body)),
         caller.client,
-        f"api-{caller.claims['jti'][:8]}",
+        caller.story,
     )
     return JSONResponse(body)
 
