@@ -2,6 +2,8 @@
 
     python bench/events.py [--events 10000] [--per-tx 100] [--database-url postgresql+asyncpg://...]
 
+Runs on SQLite and, side by side, on PostgreSQL (the local one at 127.0.0.1:5432 if it answers).
+
 Commits ``--events`` ping events in transactions of ``--per-tx``, through the same Outbox and OutboxRelay
 the services use, to the embedded broker (or KAFKA_BOOTSTRAP_SERVERS), while an EventReader consumes.
 Latency is measured from each transaction's commit to the moment the consumer polled the event.
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import socket
 import statistics
 import tempfile
 import time
@@ -32,7 +35,7 @@ from sandbox_kernel.storage import Database, normalize_database_url
 from sandbox_kernel.testing.processes import free_port
 
 
-async def run(total: int, per_tx: int, rate: float, database_url: str | None, bootstrap: str) -> None:
+async def run(total: int, per_tx: int, rate: float, database_url: str | None, bootstrap: str) -> dict:
     namespace = f"bench{uuid.uuid4().hex[:6]}"
     tmp = Path(tempfile.mkdtemp())
     url = normalize_database_url(database_url) if database_url else f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
@@ -89,6 +92,17 @@ async def run(total: int, per_tx: int, rate: float, database_url: str | None, bo
     print(f"latency p99        {p99:.1f} ms")
     print(f"latency max        {latencies[-1]:.1f} ms")
     print()
+    await _drop(url, table.name)
+    return {"throughput": total / elapsed, "p50": p50, "p99": p99}
+
+
+async def _drop(url: str, name: str) -> None:
+    if not url.startswith("postgresql"):
+        return
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+    await db.dispose()
 
 
 def consume(bootstrap: str, namespace: str, expected: int, conn) -> None:
@@ -116,16 +130,45 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--per-tx", type=int, default=100)
     parser.add_argument("--rate", type=float, default=1000, help="paced run's offered events/s (0: skip)")
-    parser.add_argument("--database-url", default=os.environ.get("SANDBOX_DATABASE_URL"))
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        help="a PostgreSQL URL to compare with SQLite (default: SANDBOX_DATABASE_URL, "
+        "SANDBOX_TEST_DATABASE_URL or the local postgresql://postgres@127.0.0.1:5432/test if it answers)",
+    )
     args = parser.parse_args()
-    print("target: ≥ 10,000 events/s and p99 < 50 ms from commit to consumer\n")
+    backends: list[str | None] = [None, *(args.database_url or _postgres_url())]
+    print("target: ≥ 10,000 events/s and p99 < 50 ms from commit to consumer, on SQLite and PostgreSQL\n")
+    results = []
     with contextlib.ExitStack() as stack:
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         if not bootstrap:
             bootstrap = stack.enter_context(EmbeddedBroker("127.0.0.1", free_port())).bootstrap_servers
-        asyncio.run(run(args.events, args.per_tx, 0, args.database_url, bootstrap))
-        if args.rate:
-            asyncio.run(run(args.events, max(1, args.per_tx // 10), args.rate, args.database_url, bootstrap))
+        for url in backends:
+            full = asyncio.run(run(args.events, args.per_tx, 0, url, bootstrap))
+            paced = (
+                asyncio.run(run(args.events, max(1, args.per_tx // 10), args.rate, url, bootstrap))
+                if args.rate
+                else None
+            )
+            results.append(("postgresql" if url else "sqlite", full, paced))
+    print(f"{'backend':<12}{'full rate events/s':>20}{'p99 (full)':>12}{'paced p50':>12}{'paced p99':>12}")
+    for name, full, paced in results:
+        p50 = f"{paced['p50']:.1f} ms" if paced else "-"
+        p99 = f"{paced['p99']:.1f} ms" if paced else "-"
+        print(f"{name:<12}{full['throughput']:>20,.0f}{full['p99']:>9.1f} ms{p50:>12}{p99:>12}")
+
+
+def _postgres_url() -> list[str]:
+    for url in (os.environ.get("SANDBOX_DATABASE_URL"), os.environ.get("SANDBOX_TEST_DATABASE_URL")):
+        if url:
+            return [url]
+    local = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return [local]
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":

@@ -30,10 +30,26 @@ def _env(tmp_path, **extra) -> dict[str, str]:
         SANDBOX_LOGIN_PORT=str(free_port()),
         SANDBOX_ASSINATURA_PORT=str(free_port()),
         SANDBOX_TRAMITA_PORT=str(free_port()),
+        SANDBOX_CONSOLE_PORT=str(free_port()),
         COLUMNS="200",
     )
     env.update(extra)
     return env
+
+
+def _child_with(parent: int, marker: str) -> int:
+    """The pid of a child process of ``parent`` whose command line contains ``marker``."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{entry}/stat").read()
+            cmdline = open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and marker in cmdline:
+            return int(entry)
+    raise AssertionError(f"no child of {parent} runs {marker}")
 
 
 def _listening(port: int) -> bool:
@@ -49,6 +65,7 @@ def test_info_json_lists_services_kafka_and_topics(tmp_path):
     assert info["services"]["login_mock"]["replaces"] == [
         "sso.staging.acesso.gov.br",
         "api.staging.acesso.gov.br",
+        "confiabilidades.staging.acesso.gov.br",
     ]
     assert info["services"]["tramita_mock"]["replaces"] == ["homolog.api.processoeletronico.gov.br"]
     assert info["kafka"] == {
@@ -149,7 +166,7 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
         events = [json.loads(line) for line in tail.stdout.splitlines()]
         started = sorted(e["type"] for e in events if e["type"].endswith(".service.started"))
         assert started == sorted(
-            f"br.gov.sandbox.{s}.service.started" for s in ("registry", "login", "assinatura", "tramita")
+            f"br.gov.sandbox.{s}.service.started" for s in ("registry", "login", "assinatura", "tramita", "console")
         )
         assert any(e["type"] == "br.gov.sandbox.registry.ente.created" for e in events)  # the seed, too
         readable = subprocess.run(
@@ -160,6 +177,26 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
             timeout=60,
         )
         assert "br.gov.sandbox.login.service.started" in readable.stdout and "login_mock" in readable.stdout
+
+        # kill -9 the in-memory broker: `up` restarts it, says so, and the outboxes refill it
+        broker_pid = _child_with(up.pid, "--cluster-id")
+        os.kill(broker_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while "republicação concluída" not in (tmp_path / "up.log").read_text():
+            assert time.monotonic() < deadline, (tmp_path / "up.log").read_text()[-3000:]
+            time.sleep(0.2)
+        output = (tmp_path / "up.log").read_text()
+        assert "o broker embutido parou" in output
+        assert len([line for line in output.splitlines() if "republicação concluída" in line]) == 1
+        history = subprocess.run(
+            [*CLI, "events", "tail", "--json", "--timeout", "8"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        after = {json.loads(line)["id"] for line in history.stdout.splitlines()}
+        assert {e["id"] for e in events} <= after  # the whole history is back on the new broker
     finally:
         up.send_signal(signal.SIGINT)
         code = up.wait(30)

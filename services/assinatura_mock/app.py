@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
 from sandbox_kernel.registry_client import RegistryClient, RegistryUnavailable
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from . import identity, pki_store
@@ -28,6 +29,8 @@ from .storage import metadata
 DESCRIPTION = "Emula a Assinatura GOV.BR do ITI: substitui cas.staging.iti.br (/oauth2.0/*) e assinatura-api.staging.iti.br (/externo/v2/*)."
 
 ROUTERS = [authorize.router, identity.router, token.router, api.router, sandbox.router]
+
+hooks = ServiceHooks()
 
 
 def create_app(

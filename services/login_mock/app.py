@@ -9,11 +9,13 @@ from fastapi import FastAPI
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
 from sandbox_kernel.registry_client import RegistryClient
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from .context import LoginContext
 from .keys import SigningKey
 from .routes import apis, authorize, discovery, logout, sandbox, token
+from .settings import LoginSettings
 from .storage import metadata
 
 DESCRIPTION = (
@@ -24,8 +26,15 @@ DESCRIPTION = (
 
 async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:
     settings = runtime.settings
-    key = SigningKey(settings.data_dir / "login", settings.login_kid)
+    key = SigningKey(settings.data_dir / "login", settings.of(LoginSettings).kid)
     app.state.login = LoginContext(runtime, RegistryClient(settings), key)
+
+
+async def _shutdown(app: FastAPI, runtime: ServiceRuntime) -> None:
+    await app.state.login.registry.aclose()
+
+
+hooks = ServiceHooks()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,4 +52,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sandbox.router,
         ],
         on_startup=_startup,
+        on_shutdown=_shutdown,
     )

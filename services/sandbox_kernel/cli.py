@@ -18,6 +18,7 @@ from .events.envelope import event_as_dict
 from .events.reader import EventReader, ReceivedEvent
 from .events.topics import topic_pattern
 from .info import sandbox_info
+from .overrides_cli import clock_app, faults_app
 from .registry_cli import lab_app, registry_app
 from .services import SERVICES, resolve_service
 from .settings import load_settings
@@ -29,6 +30,8 @@ events_app = typer.Typer(help="Eventos CloudEvents publicados no Kafka.", no_arg
 app.add_typer(events_app, name="events")
 app.add_typer(registry_app, name="registry")
 app.add_typer(lab_app, name="lab")
+app.add_typer(clock_app, name="clock")
+app.add_typer(faults_app, name="faults")
 
 console = Console()
 err = Console(stderr=True)

@@ -20,6 +20,7 @@ DEFAULT_PERSONAS_FILE = (
 
 
 def sandbox_info(settings: Settings) -> dict[str, Any]:
+    values = settings.values()
     services = {}
     for s in SERVICES.values():
         url = s.url(settings)
@@ -74,16 +75,22 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
         "personas": {
             "url": f"{registry_url}/sandbox/registry/personas",
             "default_file": str(DEFAULT_PERSONAS_FILE),
-            "extra_file": str(settings.personas_file) if settings.personas_file else None,
+            "extra_file": values["SANDBOX_PERSONAS_FILE"],
         },
         "pki": {
             "root_ca_path": str(root_ca.resolve()) if root_ca.exists() else None,
             "ca_chain_url": f"{registry_url}/sandbox/registry/ca.pem",
         },
+        "console": {
+            "url": services["console"]["url"],
+            "eventos": services["console"]["url"] + "/api/eventos",
+        },
         # What tramita_mock wrote about itself (base URLs, CA paths, robot units and systems; no secrets).
         "tramita": _json_file(data_dir / "tramita" / "info.json"),
         # The default seed (credentials, certificate paths, robot units), once the registry first started.
         "seed": seed,
+        # Every setting, the kernel's and each service's own, by environment variable.
+        "settings": values,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 SECRET_PARAMS = (
     "client_secret",
@@ -39,13 +40,39 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RateLimit(logging.Filter):
+    """Let one record per message template through every ``seconds``; say how many were held back.
+
+    While the broker restarts, the Kafka client logs a connection error per attempt and per node: a wall of
+    identical lines that hides the one line that matters (the relay's own "broker unreachable")."""
+
+    def __init__(self, seconds: float = 30.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._last: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        last, held = self._last.get(key, (0.0, 0))
+        if now - last < self.seconds:
+            self._last[key] = (last, held + 1)
+            return False
+        self._last[key] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} (+{held} semelhantes nos últimos {self.seconds:.0f}s)"
+        record.exc_info = None  # a traceback per reconnect attempt says nothing new
+        record.exc_text = None
+        return True
+
+
 def log_config(level: str) -> dict:
     """dictConfig for uvicorn and our loggers: one plain line per record, secrets masked."""
     fmt = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact": {"()": RedactSecrets}},
+        "filters": {"redact": {"()": RedactSecrets}, "ratelimit": {"()": RateLimit}},
         "formatters": {"plain": {"format": fmt, "datefmt": "%H:%M:%S"}},
         "handlers": {
             "stdout": {
@@ -53,12 +80,18 @@ def log_config(level: str) -> dict:
                 "formatter": "plain",
                 "filters": ["redact"],
                 "stream": "ext://sys.stdout",
-            }
+            },
+            "kafka_client": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["ratelimit", "redact"],
+                "stream": "ext://sys.stdout",
+            },
         },
         "loggers": {
             "uvicorn": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
             "uvicorn.access": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
             "govbr_sandbox": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
-            "aiokafka": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
+            "aiokafka": {"handlers": ["kafka_client"], "level": "ERROR", "propagate": False},
         },
     }

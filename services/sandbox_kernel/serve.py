@@ -9,9 +9,16 @@ import uvicorn
 
 from .broker import require_free_port
 from .logs import log_config
-from .services import ServiceInfo, resolve_service
+from .services import ServiceHooks, ServiceInfo, resolve_service
 from .settings import Settings
 from .storage import check_database, service_database_url
+
+
+def service_hooks(service: ServiceInfo) -> ServiceHooks:
+    hooks = importlib.import_module(service.app_module).hooks
+    if not isinstance(hooks, ServiceHooks):
+        raise TypeError(f"{service.app_module}.hooks must be a ServiceHooks")
+    return hooks
 
 
 def preflight(settings: Settings, service: ServiceInfo) -> None:
@@ -19,8 +26,7 @@ def preflight(settings: Settings, service: ServiceInfo) -> None:
     url = service_database_url(settings, service.name)  # also checks that the data dir is writable
     asyncio.run(check_database(url))
     require_free_port(settings.host, settings.port_of(service.name), f"SANDBOX_{service.name.upper()}_PORT")
-    # A service may check its own settings too (e.g. the registry validates SANDBOX_PERSONAS_FILE).
-    own = getattr(importlib.import_module(f"{service.package}.app"), "preflight", None)
+    own = service_hooks(service).preflight
     if own:
         own(settings)
 
@@ -28,8 +34,7 @@ def preflight(settings: Settings, service: ServiceInfo) -> None:
 def serve(name: str, settings: Settings) -> None:
     service = resolve_service(name)
     preflight(settings, service)
-    # A service may need more from uvicorn (tramita_mock: TLS with client certificates, its own protocol).
-    extra = getattr(importlib.import_module(f"{service.package}.app"), "uvicorn_options", None)
+    extra = service_hooks(service).uvicorn_options
     uvicorn.run(
         service.factory,
         factory=True,

@@ -1,14 +1,26 @@
-"""The four sandbox services: names, packages, ports and the real hosts each one replaces."""
+"""The sandbox services: names, packages, ports and the real hosts each one replaces."""
 
 from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+
+@dataclass(frozen=True)
+class ServiceHooks:
+    """What a service adds to ``govbr-sandbox serve``; every ``app.py`` exports one as ``hooks``."""
+
+    # Checks the service's own settings before uvicorn starts (e.g. the registry's personas file);
+    # raises SandboxConfigError naming the variable.
+    preflight: Callable[[Settings], None] | None = None
+    # Extra ``uvicorn.run`` arguments (e.g. tramita_mock: TLS with client certificates, its own protocol).
+    uvicorn_options: Callable[[Settings], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -18,6 +30,12 @@ class ServiceInfo:
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
     tls_env: str | None = None  # services that serve HTTPS unless this variable says false
+    error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
+    settings: str | None = None  # "package.settings:Class", the service's own ServiceSettings
+
+    @property
+    def app_module(self) -> str:
+        return f"{self.package}.app"
 
     @property
     def factory(self) -> str:
@@ -41,15 +59,31 @@ def local_verify(settings: Settings) -> ssl.SSLContext | bool:
 SERVICES: dict[str, ServiceInfo] = {
     s.name: s
     for s in (
-        ServiceInfo("registry", "registry", "Registry (plano de controle)", ()),
         ServiceInfo(
-            "login", "login_mock", "Acesso GOV.BR", ("sso.staging.acesso.gov.br", "api.staging.acesso.gov.br")
+            "registry",
+            "registry",
+            "Registry (plano de controle)",
+            (),
+            settings="registry.settings:RegistrySettings",
+        ),
+        ServiceInfo(
+            "login",
+            "login_mock",
+            "Acesso GOV.BR",
+            (
+                "sso.staging.acesso.gov.br",
+                "api.staging.acesso.gov.br",
+                "confiabilidades.staging.acesso.gov.br",
+            ),
+            settings="login_mock.settings:LoginSettings",
+            error_format="acesso",
         ),
         ServiceInfo(
             "assinatura",
             "assinatura_mock",
             "Assinatura GOV.BR (ITI)",
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
+            error_format="iti",
         ),
         ServiceInfo(
             "tramita",
@@ -57,6 +91,14 @@ SERVICES: dict[str, ServiceInfo] = {
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
             tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            error_format="tramita",
+        ),
+        ServiceInfo(
+            "console",
+            "console",
+            "Console (eventos e histórias do ente)",
+            (),
+            settings="console.settings:ConsoleSettings",
         ),
     )
 }

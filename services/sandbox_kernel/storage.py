@@ -7,6 +7,8 @@ name prefix (``login_outbox``, ``registry_entes`` ...), so one ``SANDBOX_DATABAS
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -42,7 +44,8 @@ def ensure_data_dir(settings: Settings) -> Path:
     path = settings.data_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
+        # Each process probes with its own file: services starting together must not race on one name.
+        probe = path / f".write-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:

@@ -36,6 +36,7 @@ COLORS = {
     "login": "green",
     "assinatura": "magenta",
     "tramita": "yellow",
+    "console": "bright_white",
     "broker": "blue",
 }
 
@@ -180,7 +181,7 @@ class Supervisor:
             status = health.get(s.name, "?")
             style = "green" if status == "ok" else "yellow"
             table.add_row(
-                s.package, url, "\n".join(s.replaces) or "(plano de controle)", Text(status, style=style)
+                s.package, url, "\n".join(s.replaces) or _role(s.name), Text(status, style=style)
             )
         kind = "embutido (Tansu)" if self.broker else "externo"
         table.add_row("kafka", self.settings.bootstrap_servers, kind, Text("ok", style="green"))
@@ -197,14 +198,51 @@ class Supervisor:
                     await self._handle_death(child, process.returncode)
             if self.broker and not self.broker.alive() and not self.stop_requested.is_set():
                 self._say(
-                    "broker", "o broker embutido parou; reiniciando (os outboxes re-entregam o que faltou)"
+                    "broker",
+                    "o broker embutido parou (em memória: voltou vazio); reiniciando — os outboxes republicam "
+                    "os eventos retidos",
                 )
+                before = await self._republished_totals()
                 self.broker.process = None
                 await self.broker.astart()
+                asyncio.create_task(self._report_republish(before))
             if self.failure:
                 return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop_requested.wait(), 0.5)
+
+    async def _outbox_states(self) -> dict[str, dict]:
+        """Each responding service's health ``outbox`` block."""
+        states = {}
+        async with httpx.AsyncClient(timeout=2.0, verify=local_verify(self.settings)) as client:
+            for child in self.children:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = await client.get(f"{child.service.url(self.settings)}/sandbox/health")
+                    states[child.service.name] = response.json().get("outbox") or {}
+        return states
+
+    async def _republished_totals(self) -> dict[str, int]:
+        states = await self._outbox_states()
+        return {name: state.get("republished_since_start") or 0 for name, state in states.items()}
+
+    async def _report_republish(self, before: dict[str, int]) -> None:
+        """One line once every service has re-published its retained log to the new broker."""
+        started = time.monotonic()
+        await asyncio.sleep(2.0)  # the relays notice the new incarnation within a second
+        while not self.stop_requested.is_set() and time.monotonic() - started < 600:
+            states = await self._outbox_states()
+            if states and not any(state.get("republishing") for state in states.values()):
+                total = sum(
+                    (state.get("republished_since_start") or 0) - before.get(name, 0)
+                    for name, state in states.items()
+                )
+                self._say(
+                    "broker",
+                    f"republicação concluída: {total} eventos retidos reenviados ao broker novo em "
+                    f"{time.monotonic() - started:.1f}s (consumidores: releiam do offset 0, deduplicando pelo id)",
+                )
+                return
+            await asyncio.sleep(0.5)
 
     async def _handle_death(self, child: Child, code: int) -> None:
         if self.stop_requested.is_set():
@@ -247,6 +285,10 @@ class Supervisor:
     def _say(self, name: str, line: str, label: str | None = None) -> None:
         prefix = Text(f"{(label or name):<16}│ ", style=COLORS.get(name, "white"))
         self.console.print(prefix + Text(line), highlight=False, soft_wrap=True)
+
+
+def _role(name: str) -> str:
+    return "(console: eventos e histórias)" if name == "console" else "(plano de controle)"
 
 
 def run_up(settings: Settings, services: list[ServiceInfo], console: Console) -> int:

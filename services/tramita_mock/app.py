@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
+from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings, get_settings
 
 from . import keys
@@ -43,7 +44,7 @@ DESCRIPTION = (
     "Cada sistema se identifica pelo certificado de cliente (TLS mútuo) emitido pelo registry."
 )
 
-__all__ = ["create_app", "uvicorn_options", "metadata"]
+__all__ = ["create_app", "hooks", "uvicorn_options", "metadata"]
 
 
 def uvicorn_options(settings: Settings, tramita: TramitaSettings | None = None) -> dict[str, Any]:
@@ -65,6 +66,9 @@ def uvicorn_options(settings: Settings, tramita: TramitaSettings | None = None) 
         "ssl_ca_certs": files["client_ca"],
         "ssl_cert_reqs": ssl.CERT_REQUIRED if tramita.require_client_cert else ssl.CERT_OPTIONAL,
     }
+
+
+hooks = ServiceHooks(uvicorn_options=uvicorn_options)
 
 
 def create_app(settings: Settings | None = None, tramita: TramitaSettings | None = None) -> FastAPI:

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sandbox_kernel.clock import clock
+
 metadata = MetaData()
 
 ID_TYPE = BigInteger().with_variant(Integer, "sqlite")
@@ -98,8 +100,9 @@ components = Table(
 )
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now(ente: str | None = None) -> datetime:
+    """The ente's virtual time (``govbr-sandbox clock advance``); real UTC for ``None``."""
+    return clock.now(ente)
 
 
 def iso(moment: datetime | None) -> str | None:

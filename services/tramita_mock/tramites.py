@@ -21,6 +21,7 @@ from cryptography import x509
 from sqlalchemy import and_, func, or_, select, update
 
 from sandbox_kernel.app import ServiceRuntime, Transaction
+from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.tramita import (
     ComponentDownloaded,
     ComponentPartReceived,
@@ -204,7 +205,7 @@ class TramitaService:
             target = next_state(row["situacao"], gatilho)
         except TransicaoInvalida:
             raise self._not_allowed(row, gatilho.value) from None
-        moment = storage.now()
+        moment = storage.now(row["remetente_ente"])
         mudancas = [*row["mudancas"], {"situacao": int(target), "dataHora": storage.iso(moment)}]
         values = {"situacao": int(target), "mudancas": mudancas, "changed_at": moment, **(extra or {})}
         await tx.session.execute(update(T).where(T.c.idt == row["idt"]).values(**values))
@@ -333,7 +334,7 @@ class TramitaService:
         comps: list[payloads.ComponentRef],
         held: set[str],
     ) -> tuple[int, datetime, list[payloads.ComponentRef]]:
-        moment = storage.now()
+        moment = storage.now(rem_unit.get("ente") or caller.ente)
         result = await tx.session.execute(
             T.insert().values(
                 nre=nre,
@@ -484,7 +485,7 @@ class TramitaService:
         out = []
         async with self.tx() as tx:
             ticket = await storage.next_value(tx.session, "ticket", TICKET_START)
-            moment = storage.now()
+            moment = storage.now(caller.ente)
             for dest, dest_unit in zip(cab.destinatarios, dest_units, strict=True):
                 seq = await storage.next_value(tx.session, "nre", NRE_START)
                 nre = make_nre(seq, datetime.now(UTC).year)
@@ -1029,7 +1030,9 @@ class TramitaService:
 
     async def expire_idle(self) -> int:
         """1–4 → 10 for trâmites idle longer than ``idle_seconds``; returns how many."""
-        limit = storage.now() - timedelta(seconds=self.settings.idle_seconds)
+        # Each trâmite ages on its sender's virtual clock (``clock advance`` moves one ente only).
+        idle = timedelta(seconds=self.settings.idle_seconds)
+        limit = storage.now() + timedelta(seconds=max([0.0, *clock.offsets().values()])) - idle
         count = 0
         async with self.tx() as tx:
             rows = (
@@ -1044,6 +1047,9 @@ class TramitaService:
                 .all()
             )
             for row in rows:
+                changed = row["changed_at"].replace(tzinfo=row["changed_at"].tzinfo or UTC)
+                if changed >= storage.now(row["remetente_ente"]) - idle:
+                    continue
                 await self._move(
                     tx, row, Gatilho.EXPIRACAO, "plataforma",
                     motivo=f"parado há mais de {self.settings.idle_seconds:g} s na situação {row['situacao']}",

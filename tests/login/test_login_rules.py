@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 
+from login_mock.settings import LoginSettings
+
 from .conftest import LOGOUT, OURO, REDIRECT, authorize_params, headless_code, pkce, query_of
 
 
@@ -160,7 +162,7 @@ async def test_redirect_uri_and_pkce_must_match_at_token(stack, sandbox_events):
 
 
 async def test_expired_code_is_refused(stack, sandbox_settings):
-    stack.login.app.state.runtime.settings = sandbox_settings.model_copy(update={"login_code_ttl": 5})
+    stack.login.app.state.runtime.settings = sandbox_settings.with_services(LoginSettings(code_ttl=5))
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
     await asyncio.sleep(5.5)

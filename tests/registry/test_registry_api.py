@@ -149,7 +149,7 @@ async def test_topics_per_ente(registry, sandbox_settings):
     await new_ente(registry)
     topics = (await registry.get("/sandbox/registry/entes/3304557/topics")).json()["topics"]
     assert topics["login"] == f"{sandbox_settings.topic_namespace}.govbr.3304557.login"
-    assert set(topics) == {"registry", "login", "assinatura", "tramita"}
+    assert set(topics) == {"registry", "login", "assinatura", "tramita", "console"}
 
 
 async def test_registry_events_validate_against_the_asyncapi_document(

@@ -6,6 +6,7 @@ Pure validation; messages in Portuguese because they go straight back to the per
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -30,7 +31,7 @@ ASSINATURA_SCOPES = ("sign", "signature_session", "govbr", "icp_brasil")
 AppKind = Literal["login", "assinatura"]
 
 
-def _check_uris(uris: list[str], field: str) -> list[str]:
+def check_uris(uris: list[str], field: str) -> list[str]:
     for i, uri in enumerate(uris):
         problem = redirect_uri_problem(uri)
         if problem:
@@ -72,7 +73,7 @@ class ClientBase(BaseModel):
     @field_validator("redirect_uris")
     @classmethod
     def _redirects(cls, value: list[str]) -> list[str]:
-        return _check_uris(value, "redirect_uris")
+        return check_uris(value, "redirect_uris")
 
     @model_validator(mode="after")
     def _some_redirect(self):
@@ -110,7 +111,7 @@ class LoginClient(ClientBase):
     @field_validator("post_logout_redirect_uris")
     @classmethod
     def _logout_redirects(cls, value: list[str]) -> list[str]:
-        return _check_uris(value, "post_logout_redirect_uris")
+        return check_uris(value, "post_logout_redirect_uris")
 
     @field_validator("scopes")
     @classmethod
@@ -136,3 +137,8 @@ class AssinaturaClient(ClientBase):
 
 
 CLIENT_MODELS: dict[str, type[ClientBase]] = {"login": LoginClient, "assinatura": AssinaturaClient}
+
+
+def generated_client_id(ente: str, nome: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", nome.lower()).strip("-")[:40] or "app"
+    return f"{ente}.{slug}.{uuid.uuid4().hex[:6]}"

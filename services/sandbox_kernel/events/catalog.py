@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 TYPE_PREFIX = "br.gov.sandbox"
-EVENT_SERVICES = ("registry", "login", "assinatura", "tramita")
+EVENT_SERVICES = ("registry", "login", "assinatura", "tramita", "console")
 
 # Field names that would carry a secret. Event models may not declare them (checked at registration).
 SECRET_FIELD = re.compile(

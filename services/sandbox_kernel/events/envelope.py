@@ -56,6 +56,34 @@ def to_kafka_message(record: EventRecord, mode: Mode = "binary") -> ce_kafka.Kaf
     return ce_kafka.to_binary(event, JSON_FORMAT)
 
 
+def binary_record(record: EventRecord) -> tuple[list[tuple[str, bytes]], bytes]:
+    """Kafka headers and value of ``record`` in binary content mode: what ``to_kafka_message`` gives.
+
+    The relay's hot path. The SDK validates and copies every attribute of every event (about half of the
+    relay's CPU per event); the outbox rows were validated when they were written, so this builds the same
+    headers and bytes directly. ``tests/test_envelope.py`` holds it equal to the SDK's output.
+    """
+    time = record.time.isoformat()
+    if time.endswith("+00:00"):
+        time = time[:-6] + "Z"
+    headers = [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", record.id.encode()),
+        ("ce_source", record.source.encode()),
+        ("ce_type", record.type.encode()),
+        ("ce_time", time.encode()),
+        ("content-type", b"application/json"),
+        ("ce_partitionkey", record.key.encode()),
+    ]
+    if record.subject:
+        headers.append(("ce_subject", record.subject.encode()))
+    if record.correlationid:
+        headers.append(("ce_correlationid", record.correlationid.encode()))
+    if record.ente:
+        headers.append(("ce_ente", record.ente.encode()))
+    return headers, json.dumps(record.data).encode()
+
+
 def from_kafka_record(headers: list[tuple[str, bytes]] | None, key: bytes | None, value: bytes) -> CloudEvent:
     """Parse a consumed record in either content mode."""
     message = ce_kafka.KafkaMessage(headers=dict(headers or []), key=key, value=value)

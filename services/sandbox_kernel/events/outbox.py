@@ -2,6 +2,11 @@
 
 Nothing reaches Kafka unless the transaction committed, and nothing committed is lost: the relay
 (``relay.py``) publishes rows in ``seq`` order and marks them delivered only after the broker acknowledged.
+
+The outbox is also the durable log. Delivered rows are kept for a retention window, each marked with the
+broker incarnation (Kafka cluster id) that holds it; when the relay meets another incarnation (the in-memory
+embedded broker after a restart), rows delivered elsewhere are rewound and published again, in ``seq``
+order, with their original CloudEvent ``id``. ``OutboxLog`` holds those queries.
 """
 
 from __future__ import annotations
@@ -51,8 +56,16 @@ def outbox_table(metadata: MetaData, service: str) -> Table:
         Column("data", JSON, nullable=False),
         Column("delivered_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, default=0),
+        # the broker incarnation (cluster id) that acknowledged the row; NULL while pending
+        Column("delivered_to", String(128)),
+        # wall-clock time of the commit (``time`` may follow an ente's virtual clock): backlog age
+        Column("queued_at", DateTime(timezone=True)),
         Index(f"ix_{name}_pending", "delivered_at", "seq"),
     )
+
+
+# Columns added after the first release, created on start in outboxes that predate them.
+_ADDED_COLUMNS = {"delivered_to": "VARCHAR(128)", "queued_at": "TIMESTAMP WITH TIME ZONE"}
 
 
 def record_from_row(row) -> EventRecord:
@@ -102,6 +115,7 @@ class Outbox:
         """
         spec = catalog.spec_for(self.service, type(data))
         event_id = str(uuid.uuid4())
+        now = datetime.now(UTC)
         sync_session = session.sync_session if isinstance(session, AsyncSession) else session
         sync_session.info.setdefault(_PENDING, []).append(
             (
@@ -115,7 +129,8 @@ class Outbox:
                     subject=subject,
                     ente=ente,
                     correlationid=correlation.current(),
-                    time=datetime.now(UTC),
+                    time=now,
+                    queued_at=now,
                     data=data.model_dump(mode="json"),
                     attempts=0,
                 ),

@@ -1,8 +1,15 @@
 """The outbox relay: publishes committed events to Kafka, at least once, in commit order per key.
 
-It reads undelivered rows in ``seq`` order, sends them with ``acks="all"``, and marks a row delivered only
-after the broker acknowledged it. While the broker is away it retries with capped exponential backoff;
-a restarted service simply finds the undelivered rows again. Consumers dedupe on the CloudEvent ``id``.
+It reads pending rows in ``seq`` order, sends them with ``acks="all"``, and marks a row delivered only once
+the broker that acknowledged it is known to still hold it: the acknowledgements must come from the same
+broker incarnation (Kafka cluster id; the embedded broker gets a new one on every start) before and after
+the send. While the broker is away it retries with capped exponential backoff; a restarted service finds the
+pending rows again.
+
+A new incarnation — met while busy, while idle (a probe every second) or at start — resets the producer and
+the topic cache, recreates the topics with the configured partitions, and rewinds the retained log
+(``OutboxLog.rewind``) so every retained event is published again with its original ``id``. Health says
+``degraded`` until that re-publish is done. Consumers dedupe on the CloudEvent ``id``.
 """
 
 from __future__ import annotations
@@ -10,24 +17,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
-from sqlalchemy import Table, func, select, update
+from aiokafka.protocol.metadata import MetadataRequest
+from sqlalchemy import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import Database
-from .envelope import Mode, to_kafka_message
+from .envelope import Mode, binary_record, to_kafka_message
 from .outbox import record_from_row
+from .outbox_log import Backlog, OutboxLog
 
 log = logging.getLogger("govbr_sandbox.relay")
 
-IDLE_POLL_SECONDS = 1.0  # safety net: a commit normally wakes the relay at once
-HEALTH_PROBE_SECONDS = 5.0  # while idle, check the broker so health does not lie
+IDLE_POLL_SECONDS = 1.0  # while idle, look at the broker this often: a restart is noticed within a second
 MAX_BACKOFF_SECONDS = 5.0
+PRUNE_EVERY_SECONDS = 300.0
+DEFAULT_RETENTION = timedelta(days=7)
+
+
+class NewIncarnation(Exception):
+    """The broker that acknowledged is not the one we delivered to before: it may have lost everything."""
+
+    def __init__(self, previous: str | None, current: str | None) -> None:
+        super().__init__(f"broker incarnation changed from {previous} to {current}")
+        self.current = current
+
+
+@dataclass
+class Republish:
+    up_to_seq: int
+    total: int
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -37,6 +64,9 @@ class RelayStatus:
     delivered: int = 0
     last_delivery: datetime | None = None
     since: datetime = field(default_factory=lambda: datetime.now(UTC))
+    incarnation: str | None = None
+    republish: Republish | None = None
+    republished_total: int = 0
 
 
 class OutboxRelay:
@@ -50,14 +80,17 @@ class OutboxRelay:
         partitions: int = 1,
         batch_size: int = 500,
         client_id: str = "govbr-sandbox",
+        retention: timedelta = DEFAULT_RETENTION,
     ) -> None:
         self.db = db
         self.table = table
+        self.log = OutboxLog(db, table)
         self.bootstrap_servers = bootstrap_servers
         self.mode = mode
         self.partitions = partitions
         self.batch_size = batch_size
         self.client_id = client_id
+        self.retention = retention
         self.status = RelayStatus()
         self._producer: AIOKafkaProducer | None = None
         self._known_topics: set[str] = set()
@@ -65,6 +98,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._last_prune = 0.0
 
     # lifecycle -----------------------------------------------------------------------------------
 
@@ -89,9 +123,14 @@ class OutboxRelay:
         await self._close_producer()
 
     async def pending(self) -> int:
-        async with self.db.session() as session:
-            query = select(func.count()).select_from(self.table).where(self.table.c.delivered_at.is_(None))
-            return (await session.execute(query)).scalar_one()
+        return (await self.log.backlog()).pending
+
+    async def backlog(self) -> Backlog:
+        return await self.log.backlog()
+
+    async def replay(self, since: datetime | None = None) -> int:
+        """Publish the retained log again (from ``since``), as after a broker restart; returns how many."""
+        return await self._rewind(self.status.incarnation or "", since=since, everything=True)
 
     async def _drained(self) -> None:
         while self.status.broker == "ok" and await self.pending():
@@ -101,17 +140,29 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         backoff = 0.2
+        with contextlib.suppress(Exception):  # the database may be away too: the loop retries
+            await self.log.migrate()
         while not self._stopping:
             try:
                 await self._ensure_producer()
                 self._wake.clear()  # before reading: a commit during the publish must wake us again
                 sent = await self._publish_batch()
                 backoff = 0.2
+                if self.status.error and self.status.error.startswith("database"):
+                    self.status.error = None
+                await self._republish_progress()
                 if sent < self.batch_size:
                     await self._idle()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # broker away, metadata errors, DB hiccups: all retried
+            except NewIncarnation as exc:
+                await self._close_producer()  # reconnect cleanly, then _ensure_producer rewinds
+                log.warning("%s; events will be published again", exc)
+            except SQLAlchemyError as exc:  # the outbox's own database: say so, not "broker unreachable"
+                self._database_error(exc)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            except Exception as exc:  # broker away, metadata errors: all retried
                 self._set_unreachable(exc)
                 await self._close_producer()
                 await self._sleep(backoff)
@@ -121,18 +172,83 @@ class OutboxRelay:
         try:
             await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
         except TimeoutError:
-            if (datetime.now(UTC) - self.status.since).total_seconds() > HEALTH_PROBE_SECONDS:
-                await self._probe()
+            await self._verify_incarnation()
+            await self._maybe_prune()
 
     async def _sleep(self, seconds: float) -> None:
         self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 
-    async def _probe(self) -> None:
+    async def _maybe_prune(self) -> None:
+        if time.monotonic() - self._last_prune < PRUNE_EVERY_SECONDS:
+            return
+        self._last_prune = time.monotonic()
+        pruned = await self.log.prune(self.retention)
+        if pruned:
+            log.info(
+                "pruned %d delivered events older than %s from %s", pruned, self.retention, self.table.name
+            )
+
+    # broker incarnations -----------------------------------------------------------------------------
+
+    async def _cluster_id(self) -> str:
+        """The Kafka cluster id of the broker we are talking to (one cheap metadata request, no topics)."""
         assert self._producer is not None
-        await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 3.0)
-        self.status.since = datetime.now(UTC)
+        client = self._producer.client
+        node = client.get_random_node()
+        if node is None:
+            raise ConnectionError("no broker known")
+        response = await asyncio.wait_for(client.send(node, MetadataRequest([], False)), 5.0)
+        return getattr(response, "cluster_id", None) or "kafka"
+
+    async def _same_incarnation(self, expected: str | None) -> str:
+        current = await self._cluster_id()
+        if current != expected:
+            raise NewIncarnation(expected, current)
+        return current
+
+    async def _verify_incarnation(self) -> None:
+        current = await self._same_incarnation(self.status.incarnation)
+        if self._known_topics:  # a broker that kept its id but lost topics lost their records too
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 5.0)  # type: ignore[union-attr]
+            present = self._producer.client.cluster.topics()  # type: ignore[union-attr]
+            if not self._known_topics <= present:
+                missing = ", ".join(sorted(self._known_topics - present))
+                log.warning("topics vanished from the broker (%s); publishing them again", missing)
+                self._known_topics.clear()
+                await self._rewind(current, everything=True)
+
+    async def _rewind(self, current: str, *, since: datetime | None = None, everything: bool = False) -> int:
+        target = "" if everything else current  # "" matches no incarnation: rewind all delivered rows
+        up_to = await self.log.last_seq()
+        count = await self.log.rewind(target, since=since)
+        if count:
+            self.status.republish = Republish(up_to_seq=up_to, total=count)
+            log.warning(
+                "re-publishing %d retained events from %s to broker %s (incarnation %s)",
+                count,
+                self.table.name,
+                self.bootstrap_servers,
+                current,
+            )
+            self._wake.set()
+        return count
+
+    async def _republish_progress(self) -> None:
+        republish = self.status.republish
+        if republish is None or await self.log.pending_up_to(republish.up_to_seq):
+            return
+        self.status.republish = None
+        self.status.republished_total += republish.total
+        log.warning(
+            "re-publishing finished: %d events from %s in %.1fs",
+            republish.total,
+            self.table.name,
+            time.monotonic() - republish.started,
+        )
+
+    # producer ----------------------------------------------------------------------------------------
 
     async def _ensure_producer(self) -> None:
         if self._producer is not None:
@@ -152,9 +268,18 @@ class OutboxRelay:
             await producer.stop()
             raise
         self._producer = producer
-        self._known_topics.clear()  # an in-memory broker may have come back empty
+        self._known_topics.clear()  # a new incarnation comes back empty: create the topics again
+        try:
+            current = await self._cluster_id()
+            await self._rewind(current)  # anything delivered to another incarnation goes out again
+        except BaseException:
+            await self._close_producer()
+            raise
         if self.status.broker != "ok":
-            log.info("broker %s reachable; publishing the outbox", self.bootstrap_servers)
+            log.info(
+                "broker %s reachable (cluster %s); publishing the outbox", self.bootstrap_servers, current
+            )
+        self.status.incarnation = current
         self.status.broker, self.status.error, self.status.since = "ok", None, datetime.now(UTC)
 
     async def _close_producer(self) -> None:
@@ -162,6 +287,12 @@ class OutboxRelay:
         if producer is not None:
             with contextlib.suppress(Exception):
                 await producer.stop()
+
+    def _database_error(self, exc: SQLAlchemyError) -> None:
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        if self.status.error != f"database: {cause}":
+            log.error("outbox %s: database error (%s); retrying, nothing is lost", self.table.name, cause)
+        self.status.error = f"database: {cause}"
 
     def _set_unreachable(self, exc: BaseException) -> None:
         error = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
@@ -171,18 +302,19 @@ class OutboxRelay:
             )
         self.status.broker, self.status.error, self.status.since = "unreachable", error, datetime.now(UTC)
 
+    # publishing ------------------------------------------------------------------------------------------
+
     async def _publish_batch(self) -> int:
-        t = self.table
-        async with self.db.session() as session:
-            rows = (
-                await session.execute(
-                    select(t).where(t.c.delivered_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
-                )
-            ).all()
+        rows = await self.log.pending_batch(self.batch_size)
         if not rows:
             return 0
+        incarnation = self.status.incarnation
+        # Checked before sending (so a new, empty broker gets the rewound log first, in order) and after
+        # (acknowledged by whom? only the incarnation we checked counts as holding the rows).
+        await self._same_incarnation(incarnation)
         await self._ensure_topics({row.topic for row in rows})
         outcome = await self._send(rows)
+        await self._same_incarnation(incarnation)
 
         # A key whose event failed keeps its later events undelivered too, so they are re-sent after it.
         delivered, failed_keys, first_error = [], set(), None
@@ -193,15 +325,10 @@ class OutboxRelay:
                 first_error = first_error or result
             else:
                 delivered.append(row.seq)
-        now = datetime.now(UTC)
-        async with self.db.writing(), self.db.session() as session, session.begin():
-            if delivered:
-                await session.execute(update(t).where(t.c.seq.in_(delivered)).values(delivered_at=now))
-            if failed_keys:
-                retried = [row.seq for row in rows if row.key in failed_keys]
-                await session.execute(update(t).where(t.c.seq.in_(retried)).values(attempts=t.c.attempts + 1))
+        retried = [row.seq for row in rows if row.key in failed_keys]
+        await self.log.settle(delivered, retried, incarnation or "")
         self.status.delivered += len(delivered)
-        self.status.last_delivery = now
+        self.status.last_delivery = datetime.now(UTC)
         if isinstance(first_error, BaseException):
             raise first_error
         return len(rows)
@@ -215,21 +342,24 @@ class OutboxRelay:
         producer = self._producer
         assert producer is not None
         by_partition: dict[tuple[str, int], list] = {}
+        partitions_of: dict[str, list[int]] = {}
         for row in rows:
-            partitions = sorted(await producer.partitions_for(row.topic))
+            partitions = partitions_of.get(row.topic)
+            if partitions is None:
+                partitions = partitions_of[row.topic] = sorted(await producer.partitions_for(row.topic))
             partition = self._partitioner(row.key.encode(), partitions, partitions)
             by_partition.setdefault((row.topic, partition), []).append(row)
         pending: list[tuple[list, asyncio.Future]] = []
         for (topic, partition), group in by_partition.items():
             batch, chunk = producer.create_batch(), []
             for row in group:
-                message = to_kafka_message(record_from_row(row), self.mode)
-                fields = {
-                    "timestamp": None,
-                    "key": row.key.encode(),
-                    "value": message.value,
-                    "headers": list(message.headers.items()),
-                }
+                record = record_from_row(row)
+                if self.mode == "binary":
+                    headers, value = binary_record(record)
+                else:
+                    message = to_kafka_message(record, self.mode)
+                    headers, value = list(message.headers.items()), message.value
+                fields = {"timestamp": None, "key": row.key.encode(), "value": value, "headers": headers}
                 if batch.append(**fields) is None:  # batch full: ship it, start the next
                     pending.append((chunk, await producer.send_batch(batch, topic, partition=partition)))
                     batch, chunk = producer.create_batch(), []

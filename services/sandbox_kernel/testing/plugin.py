@@ -87,6 +87,7 @@ def sandbox_settings(tmp_path, sandbox_kafka, sandbox_database_url) -> Settings:
         login_port=free_port(),
         assinatura_port=free_port(),
         tramita_port=free_port(),
+        console_port=free_port(),
     )
 
 

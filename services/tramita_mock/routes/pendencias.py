@@ -2,7 +2,7 @@
 
 The real one lives on its own host (``homolog.pendencias.processoeletronico.gov.br``) and is called as
 ``GET {WebServicePendencias}?idTramiteDaPendenciaRecebida={lastIDT}``; point SEI's
-``WebServicePendencias`` at ``https://127.0.0.1:8083/pendencias/``. It blocks until this system has a
+``WebServicePendencias`` at ``https://127.0.0.1:8183/pendencias/``. It blocks until this system has a
 pendência with an IDT above the one given, or the wait (``SANDBOX_TRAMITA_LONGPOLL_SECONDS``) ends.
 """
 

@@ -1,0 +1,1 @@
+"""The console's pure core: event views, filters and scope, narration, stories, lab milestones."""

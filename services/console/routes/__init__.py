@@ -1,0 +1,17 @@
+"""HTTP of the console: sign-in, the event gateway, and the pages. Thin: parse, authorise, call, render."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+
+from . import ente, gateway, pages, signin, trainer
+from .common import NotSignedIn
+
+ROUTERS = [signin.router, gateway.router, pages.router, ente.router, trainer.router]
+
+
+def install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def _to_signin(request: Request, exc: NotSignedIn) -> RedirectResponse:
+        return RedirectResponse("/entrar", status_code=303)
