@@ -187,6 +187,16 @@ async def selos(cpf: str, request: Request) -> Response:
     )
 
 
+@router.get("/api/info/usuario/selo", summary="Selos de confiabilidade (legado 2019–2020, §4.4)")
+async def selo_legado(request: Request) -> Response:
+    """Older clients (and the 2019 roteiro) call this with only the bearer token: no scope, no CPF."""
+    caller = await guarded(request, "selo", None)
+    if isinstance(caller, Response):
+        return caller
+    await served(request, caller, "selo")
+    return JSONResponse(c.legacy_seals(caller.persona))
+
+
 # Legacy categories (2020-12 to 2021-12, still called by the official Java example). The mapping from
 # levels to category ids is the sandbox's reading of the old docs: 1xx básica, 2xx verificada/comprovada.
 LEGACY_CATEGORIES = {"bronze": ["101"], "prata": ["101", "201"], "ouro": ["101", "201", "203"]}
