@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
 
 import anyio
 import httpx
@@ -15,13 +17,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from sandbox_kernel.app import ServiceRuntime, create_service_app
+from sandbox_kernel.pki import kept
 from sandbox_kernel.registry_client import RegistryClient, RegistryUnavailable
 from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
-from . import identity, pki_store
+from . import identity
 from .context import Context
-from .domain.certificates import Urls
+from .domain.certificates import SigningPKI, Urls, signing_pki
 from .options import AssinaturaOptions
 from .routes import api, authorize, sandbox, token
 from .storage import metadata
@@ -46,7 +49,7 @@ def create_app(
         base = (opts.public_url or runtime.url).rstrip("/")
         pki_dir = opts.pki_dir or runtime.settings.data_dir / "pki" / "assinatura"
         # First start makes four 4096-bit CA keys (seconds): off the event loop.
-        pki = await anyio.to_thread.run_sync(pki_store.load_or_create, pki_dir, Urls(base), opts.ca_key_bits)
+        pki = await anyio.to_thread.run_sync(load_signing_pki, pki_dir, Urls(base), opts.ca_key_bits)
         registry = RegistryClient(runtime.settings, transport=registry_transport)
         app.state.assinatura = Context(runtime, registry, pki, opts)
 
@@ -66,6 +69,11 @@ def create_app(
         return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
 
     return app
+
+
+def load_signing_pki(directory: Path, urls: Urls, ca_key_bits: int = 4096) -> SigningPKI:
+    """The ITI chain, made once per directory by the kernel PKI (file-locked), then reused."""
+    return signing_pki(urls, partial(kept, directory), ca_key_bits)
 
 
 def _close_registry_on_shutdown(app: FastAPI) -> None:

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from sandbox_kernel.app import ServiceRuntime
+from sandbox_kernel.pki import Issued
 from sandbox_kernel.registry_client import RegistryClient
 
-from .domain.certificates import KeyPair
+from .domain.certificates import SigningPKI
 from .govbr_login import GovbrLogin, connect
 from .options import AssinaturaOptions
-from .pki_store import SigningPKI
 from .storage import TokenRow
 
 
@@ -26,7 +26,7 @@ class Context:
     # One issuing at a time per CPF, so two concurrent first calls do not make two certificates.
     cert_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     # The current certificate and key per CPF, so a signature session does not reload the PEMs each time.
-    cert_cache: dict[str, KeyPair] = field(default_factory=dict)
+    cert_cache: dict[str, Issued] = field(default_factory=dict)
     # Token rows by hash (only their immutable fields are trusted from here; uses are counted in the DB).
     token_cache: dict[str, TokenRow] = field(default_factory=dict)
     # Our gov.br (login_mock) client, connected on first use: the registry may start after us.

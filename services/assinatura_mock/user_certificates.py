@@ -10,10 +10,10 @@ from cryptography.hazmat.primitives import hashes
 from sqlalchemy import select
 
 from sandbox_kernel.events.models.assinatura import UserCertificateIssued
+from sandbox_kernel.pki import Issued, new_key
 
 from .context import Context
 from .domain import certificates as certs
-from .domain.certificates import KeyPair
 from .domain.personas import holder_of
 from .storage import UserCertificateRow, now
 
@@ -23,7 +23,7 @@ RENEW_MARGIN = timedelta(days=1)
 
 async def certificate_for(
     ctx: Context, persona: dict, client_id: str, ente: str | None, story_key: str
-) -> KeyPair:
+) -> Issued:
     """The persona's current certificate, issued now if needed (its event joins the caller's story)."""
     cpf = persona["cpf"]
     cached = ctx.cert_cache.get(cpf)
@@ -34,11 +34,11 @@ async def certificate_for(
         if current is not None:
             ctx.cert_cache[cpf] = current
             return current
-        key = certs.new_key(2048)
+        key = new_key(2048)
         cert = certs.issue_holder_certificate(
             holder_of(persona), key, ctx.pki.final, ctx.pki.urls, days=ctx.options.certificate_days
         )
-        pair = KeyPair(cert, key)
+        pair = Issued(cert, key)
         async with ctx.runtime.transaction() as tx:
             tx.session.add(
                 UserCertificateRow(
@@ -69,11 +69,11 @@ async def certificate_for(
         return pair
 
 
-def _still_good(pair: KeyPair) -> bool:
+def _still_good(pair: Issued) -> bool:
     return pair.certificate.not_valid_after_utc - RENEW_MARGIN > now()
 
 
-async def _current(ctx: Context, cpf: str) -> KeyPair | None:
+async def _current(ctx: Context, cpf: str) -> Issued | None:
     async with ctx.runtime.db.sessionmaker() as session:
         rows = (
             await session.execute(
@@ -86,7 +86,7 @@ async def _current(ctx: Context, cpf: str) -> KeyPair | None:
         row = rows.first()
     if row is None:
         return None
-    pair = KeyPair.from_pem(row.certificate_pem.encode(), row.key_pem.encode())
+    pair = Issued.from_pem(row.certificate_pem.encode(), row.key_pem.encode())
     if not _still_good(pair):
         return None
     if pair.certificate.issuer != ctx.pki.final.certificate.subject or not _issued_by(
@@ -96,7 +96,7 @@ async def _current(ctx: Context, cpf: str) -> KeyPair | None:
     return pair
 
 
-def _issued_by(cert: x509.Certificate, issuer: KeyPair) -> bool:
+def _issued_by(cert: x509.Certificate, issuer: Issued) -> bool:
     try:
         cert.verify_directly_issued_by(issuer.certificate)
     except (ValueError, TypeError, Exception):

@@ -49,7 +49,8 @@ async def issue_code(
                 scopes=req.scopes,
                 nonce=req.nonce,
                 extra={"auth_time": auth_time, "amr": amr},
-                expires_at=now() + timedelta(seconds=lc.runtime.settings.of(LoginSettings).code_ttl),
+                expires_at=now(client.get("ente"))
+                + timedelta(seconds=lc.runtime.settings.of(LoginSettings).code_ttl),
             )
         )
         consent = await tx.session.get(ConsentRow, (persona["cpf"], client["client_id"]))

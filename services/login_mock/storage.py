@@ -3,19 +3,21 @@ does not hand out working credentials."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.oauth.domain import aware as aware  # re-exported: every login module reads it here
 from sandbox_kernel.oauth.store import oauth_tables
 
 metadata = MetaData()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now(ente: str | None = None) -> datetime:
+    """The ente's virtual time (``govbr-sandbox clock advance``); real UTC for ``None``."""
+    return clock.now(ente)
 
 
 class Base(DeclarativeBase):

@@ -11,6 +11,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -26,6 +27,7 @@ from .events.outbox import Outbox, outbox_table
 from .events.relay import OutboxRelay
 from .faults.engine import FaultEngine
 from .faults.middleware import FaultMiddleware
+from .faults.routes import router as overrides_router
 from .http_errors import ErrorFormat, install_unknown_path_errors, unknown_path_body
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
@@ -58,6 +60,7 @@ class ServiceRuntime:
     db: Database
     outbox: Outbox
     relay: OutboxRelay
+    faults: Any = None  # the FaultEngine (faults/engine.py); None in the registry, which holds the rules
 
     @property
     def url(self) -> str:
@@ -130,7 +133,7 @@ def create_service_app(
             )
         faults = None
         if service.name != "registry":  # the registry holds clocks and faults; the others follow it
-            faults = app.state.faults = FaultEngine(runtime)
+            faults = app.state.faults = runtime.faults = FaultEngine(runtime)
             await faults.start()
         if on_startup:
             await on_startup(app, runtime)
@@ -156,6 +159,7 @@ def create_service_app(
     install_unknown_path_errors(app, ErrorFormat(service.error_format))
     _install_storage_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
+    app.include_router(overrides_router)
     for router in routers or []:
         app.include_router(router)
     return app

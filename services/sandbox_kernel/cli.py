@@ -19,6 +19,7 @@ from .events.reader import EventReader, ReceivedEvent
 from .events.topics import topic_pattern
 from .info import sandbox_info
 from .overrides_cli import clock_app, faults_app
+from .readiness.cli import readiness_app
 from .registry_cli import lab_app, registry_app
 from .services import SERVICES, resolve_service
 from .settings import load_settings
@@ -32,6 +33,7 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(lab_app, name="lab")
 app.add_typer(clock_app, name="clock")
 app.add_typer(faults_app, name="faults")
+app.add_typer(readiness_app, name="readiness")
 
 console = Console()
 err = Console(stderr=True)

@@ -1,4 +1,4 @@
-"""CPF and CNPJ: check digits, formatting and synthetic generation.
+"""CPF and CNPJ, the one module every service uses: check digits, formatting and synthetic generation.
 
 The sandbox only ever holds synthetic people, but their documents must still pass the same check-digit
 validation that municipal systems run, or integrations would fail for the wrong reason.
@@ -70,6 +70,14 @@ def format_cpf(s: str) -> str:
     if len(d) != 11:
         raise ValueError(f"CPF deve ter 11 dígitos: {s!r}")
     return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
+
+
+def format_cpf_sub(s: str) -> str:
+    """`12345678909` → `123456789-09`: the "formatted" `sub` of Acesso GOV.BR (reference acesso-govbr.md §3.3)."""
+    d = only_digits(s)
+    if len(d) != 11:
+        raise ValueError(f"CPF deve ter 11 dígitos: {s!r}")
+    return f"{d[:9]}-{d[9:]}"
 
 
 def format_cnpj(s: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import importlib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +29,6 @@ class ServiceInfo:
     package: str  # import package under services/
     title: str
     replaces: tuple[str, ...]  # real hosts a client swaps for this service's URL
-    tls_env: str | None = None  # services that serve HTTPS unless this variable says false
     error_format: str = "registry"  # body of unknown-path errors (http_errors.ErrorFormat)
     settings: str | None = None  # "package.settings:Class", the service's own ServiceSettings
 
@@ -41,13 +40,25 @@ class ServiceInfo:
     def factory(self) -> str:
         return f"{self.package}.app:create_app"
 
+    def own_settings(self, settings: Settings | None = None) -> Any:
+        """The service's own settings (``settings.of`` when given, else read from the environment)."""
+        if not self.settings:
+            return None
+        module, _, name = self.settings.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        return settings.of(cls) if settings is not None else cls()
+
+    def scheme_of(self, settings: Settings | None = None) -> str:
+        # HTTPS when the service's own settings say ``tls``: the very object the service reads when it
+        # starts uvicorn, so the URL we print can never disagree with what it serves.
+        return "https" if getattr(self.own_settings(settings), "tls", False) else "http"
+
     @property
     def scheme(self) -> str:
-        off = self.tls_env and os.environ.get(self.tls_env, "true").strip().lower() in ("false", "0", "no")
-        return "https" if self.tls_env and not off else "http"
+        return self.scheme_of()
 
     def url(self, settings: Settings) -> str:
-        return f"{self.scheme}://{settings.host}:{settings.port_of(self.name)}"
+        return f"{self.scheme_of(settings)}://{settings.host}:{settings.port_of(self.name)}"
 
 
 def local_verify(settings: Settings) -> ssl.SSLContext | bool:
@@ -90,7 +101,7 @@ SERVICES: dict[str, ServiceInfo] = {
             "tramita_mock",
             "Tramita GOV.BR (PEN)",
             ("homolog.api.processoeletronico.gov.br",),
-            tls_env="SANDBOX_TRAMITA_TLS",  # mutual TLS, as the real API
+            settings="tramita_mock.settings:TramitaSettings",  # tls: mutual TLS, as the real API
             error_format="tramita",
         ),
         ServiceInfo(

@@ -27,15 +27,15 @@ from sandbox_kernel.settings import Settings, get_settings
 
 from . import keys
 from .blobs import BlobStore
-from .config import TramitaSettings
 from .domain.errors import TramitaError, validation_error
 from .domain.payloads import path_of
 from .identity import TLSH11Protocol, TLSHttpToolsProtocol
+from .operations import TramitaService
 from .registry import TramitaRegistry
 from .routes import pendencias, reference, sandbox, structures, tramites
 from .routes.deps import API_PREFIXES
+from .settings import TramitaSettings
 from .storage import metadata
-from .tramites import TramitaService
 
 log = logging.getLogger("govbr_sandbox.tramita")
 
@@ -49,7 +49,7 @@ __all__ = ["create_app", "hooks", "uvicorn_options", "metadata"]
 
 def uvicorn_options(settings: Settings, tramita: TramitaSettings | None = None) -> dict[str, Any]:
     """Extra ``uvicorn.run`` arguments: HTTPS with client certificates, and the TLS-aware protocol."""
-    tramita = tramita or TramitaSettings()
+    tramita = tramita or settings.of(TramitaSettings)
     try:
         import httptools  # noqa: F401
 
@@ -73,7 +73,7 @@ hooks = ServiceHooks(uvicorn_options=uvicorn_options)
 
 def create_app(settings: Settings | None = None, tramita: TramitaSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    tramita = tramita or TramitaSettings()
+    tramita = tramita or settings.of(TramitaSettings)
     tasks: list[asyncio.Task] = []
 
     async def startup(app: FastAPI, runtime: ServiceRuntime) -> None:

@@ -10,15 +10,13 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from sandbox_kernel.pki import Issued, SandboxPKI, cert_pem, issue
+from sandbox_kernel.pki import kept as _kept
 from sandbox_kernel.settings import Settings
 
 # Same stem and name as the registry's issuer of system certificates (shared PKI dir, made once).
@@ -30,25 +28,6 @@ def tramita_dir(settings: Settings) -> Path:
     path = settings.data_dir / "tramita"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _kept(directory: Path, stem: str, make) -> Issued:
-    directory.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = directory / f"{stem}.crt", directory / f"{stem}.key"
-    with open(directory / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if cert_path.exists() and key_path.exists():
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            return Issued(cert, key)  # type: ignore[arg-type]
-        made = make()
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(made.key_pem)
-        tmp = cert_path.with_suffix(".tmp")
-        tmp.write_bytes(made.cert_pem)
-        tmp.replace(cert_path)
-        return made
 
 
 def platform_key(settings: Settings) -> Issued:

@@ -41,6 +41,7 @@ from sandbox_kernel.registry_client import RegistryUnavailable
 from . import keys
 from .app_info import connection_info
 from .domain import receipts
+from .domain.states import PENDING_FOR_SENDER, Situacao
 from .identity import _WithTLS
 
 log = logging.getLogger("govbr_sandbox.tramita.robots")
@@ -326,8 +327,12 @@ class RobotRunner:
     async def _act(self, system: RobotSystem, idt: int, status: int) -> None:
         client = system.client
         assert client is not None
-        if status in (5, 8):  # sender side
-            path = f"/tramites/{idt}/recibo" if status == 5 else f"/tramites/{idt}/ciencia"
+        if status in PENDING_FOR_SENDER:  # 5: fetch the receipt; 8: acknowledge the refusal
+            path = (
+                f"/tramites/{idt}/recibo"
+                if status == Situacao.RECIBO_ENVIADO_DESTINATARIO
+                else f"/tramites/{idt}/ciencia"
+            )
             (await client.get(path)).raise_for_status()
             return
         listed = (await client.get("/tramites", params={"IDT": idt})).json()["tramites"]

@@ -369,7 +369,7 @@ def test_file_error_for_nested_field_and_entry_without_cpf(tmp_path):
         load_persona_file(path)
     lines = str(caught.value).splitlines()
     assert lines[0].startswith(f"{path}: entrada 0 (cpf 99900000188): campo 'selos[0].id': selo '123'")
-    assert lines[1] == f"{path}: entrada 1 (nome 'Sem CPF'): campo 'cpf': campo obrigatório ausente"
+    assert lines[1] == f"{path}: entrada 1 (nome 'Sem CPF'): campo 'cpf': campo obrigatório"
 
 
 def test_duplicate_cpf_in_file_is_an_error(tmp_path):
@@ -409,4 +409,4 @@ def test_every_problem_of_a_file_is_reported(tmp_path):
     with pytest.raises(PersonaFileError) as caught:
         load_persona_file(path)
     assert [(i.entry, i.field) for i in caught.value.issues] == [(0, "cpf"), (1, "bloqueada")]
-    assert "esperado true ou false" in str(caught.value)
+    assert "deve ser true ou false" in str(caught.value)

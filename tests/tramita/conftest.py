@@ -20,7 +20,7 @@ import uvicorn
 from sandbox_kernel.secrets import admin_token
 from sandbox_kernel.testing.processes import free_port
 from tramita_mock.app import create_app, uvicorn_options
-from tramita_mock.config import TramitaSettings
+from tramita_mock.settings import TramitaSettings
 
 SEED_ENTE = "3550308"
 API = "/interoperabilidade/rest/v3"

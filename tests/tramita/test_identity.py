@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from sandbox_kernel.pki import issue
-from tramita_mock.config import TramitaSettings
+from tramita_mock.settings import TramitaSettings
 
 from .conftest import API, assert_error
 

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from tramita_mock.config import TramitaSettings
+from tramita_mock.settings import TramitaSettings
 
 from .conftest import component, documento, processo_body, ref, sha
 

@@ -7,22 +7,35 @@
   policy 2.16.76.3.2.1.1; KeyUsage digitalSignature (critical); EKU clientAuth + emailProtection; RSA-2048.
 - A time-stamping authority shaped like the one seen in staging CMSes (§3.3: ``AC EAT`` → ``ASSINATURA-CARIMBO``).
 
-Pure: builds certificates from keys and names; keeping them on disk is ``pki_store``'s job.
+Only the ITI profile lives here (names, policies, URLs, extension order); building, signing and keeping
+certificates is the kernel PKI's job (``sandbox_kernel.pki``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+from sandbox_kernel import pki
+from sandbox_kernel.pki import Issued
+
+from . import der
 
 OID_PF_DADOS = ObjectIdentifier("2.16.76.1.3.1")  # nascimento + CPF + NIS + RG
 OID_PF_TITULO = ObjectIdentifier("2.16.76.1.3.5")  # título de eleitor (19 zeros)
 OID_PF_CEI = ObjectIdentifier("2.16.76.1.3.6")  # CEI / INSS (12 zeros)
+OID_GOVBR_NOME = ObjectIdentifier(
+    "2.16.76.1.4.3"
+)  # a name string, in 2023+ staging certificates (meaning UNCONFIRMED)
+OID_ALVARA = "1.3.6.1.4.1.44588.100.4.2.1"  # the EAT's "alvará" carried in staging TSTInfo extensions (§3.3)
 POLICY_GOVBR = "2.16.76.3.2.1.1"
 TSA_POLICY = "2.16.76.1.6.2"
 
@@ -32,6 +45,7 @@ INTERMEDIATE_CN = "AC Intermediaria do Governo Federal do Brasil SANDBOX"
 FINAL_CN = "AC Final do Governo Federal do Brasil SANDBOX"
 EAT_CN = "AC EAT SANDBOX"
 TSA_CN = "ASSINATURA-CARIMBO SANDBOX"
+ALVARA_CN = "cert-sas-assinatura-alvara"
 
 
 def _name(*pairs: tuple[ObjectIdentifier, str]) -> x509.Name:
@@ -64,36 +78,18 @@ EAT_NAME = _name(
 )
 TSA_NAME = _name(
     (NameOID.COUNTRY_NAME, "BR"),
+    (NameOID.STATE_OR_PROVINCE_NAME, "DF"),
+    (NameOID.LOCALITY_NAME, "BRASILIA"),
     (NameOID.ORGANIZATION_NAME, "INSTITUTO NACIONAL DE TECNOLOGIA DA INFORMACAO"),
     (NameOID.ORGANIZATIONAL_UNIT_NAME, "CGOPE"),
     (NameOID.COMMON_NAME, TSA_CN),
 )
-
-
-@dataclass(frozen=True)
-class KeyPair:
-    certificate: x509.Certificate
-    key: rsa.RSAPrivateKey
-
-    @property
-    def cert_pem(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.PEM)
-
-    @property
-    def cert_der(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.DER)
-
-    @property
-    def key_pem(self) -> bytes:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-
-    @classmethod
-    def from_pem(cls, cert_pem: bytes, key_pem: bytes) -> KeyPair:
-        key = serialization.load_pem_private_key(key_pem, password=None)
-        assert isinstance(key, rsa.RSAPrivateKey)
-        return cls(x509.load_pem_x509_certificate(cert_pem), key)
+ALVARA_NAME = _name(
+    (NameOID.COUNTRY_NAME, "BR"),
+    (NameOID.ORGANIZATION_NAME, "EAT-ITI"),
+    (NameOID.ORGANIZATIONAL_UNIT_NAME, "DINFRA-ITI"),
+    (NameOID.COMMON_NAME, ALVARA_CN),
+)
 
 
 @dataclass(frozen=True)
@@ -114,10 +110,6 @@ class Urls:
         return f"{self.base}/sandbox/lcr/{stem}.crl"
 
 
-def new_key(bits: int = 2048) -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-
-
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -125,55 +117,33 @@ def _utcnow() -> dt.datetime:
 def _ca(
     subject: x509.Name,
     key: rsa.RSAPrivateKey,
-    issuer: KeyPair | None,
+    issuer: Issued | None,
     *,
     days: int,
     path_length: int | None,
     policies: list[str],
     crl_url: str | None,
-) -> KeyPair:
-    now = _utcnow() - dt.timedelta(minutes=5)
-    signer = issuer.key if issuer else key
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.certificate.subject if issuer else subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.CertificatePolicies([x509.PolicyInformation(ObjectIdentifier(p), None) for p in policies]),
-            critical=False,
-        )
-    )
-    if issuer:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False
-        )
-    if crl_url:
-        builder = builder.add_extension(_crl_dp(crl_url), critical=False)
-    return KeyPair(builder.sign(signer, hashes.SHA512()), key)
-
-
-def _crl_dp(url: str) -> x509.CRLDistributionPoints:
-    return x509.CRLDistributionPoints(
-        [x509.DistributionPoint([x509.UniformResourceIdentifier(url)], None, None, None)]
+) -> Issued:
+    return pki.issue(
+        subject,
+        issuer,
+        key=key,
+        ca=True,
+        path_length=path_length,
+        days=days,
+        policies=policies,
+        crl_url=crl_url,
+        hash_algorithm=hashes.SHA512(),  # as the real gov.br CAs (§4.2)
     )
 
 
-def make_root(key: rsa.RSAPrivateKey) -> KeyPair:
+def make_root(key: rsa.RSAPrivateKey) -> Issued:
     return _ca(
         ROOT_NAME, key, None, days=365 * 13, path_length=None, policies=["2.16.76.3.1.0"], crl_url=None
     )
 
 
-def make_intermediate(key: rsa.RSAPrivateKey, root: KeyPair, urls: Urls) -> KeyPair:
+def make_intermediate(key: rsa.RSAPrivateKey, root: Issued, urls: Urls) -> Issued:
     return _ca(
         INTERMEDIATE_NAME,
         key,
@@ -185,7 +155,7 @@ def make_intermediate(key: rsa.RSAPrivateKey, root: KeyPair, urls: Urls) -> KeyP
     )
 
 
-def make_final(key: rsa.RSAPrivateKey, intermediate: KeyPair, urls: Urls) -> KeyPair:
+def make_final(key: rsa.RSAPrivateKey, intermediate: Issued, urls: Urls) -> Issued:
     policies = ["2.16.76.3.2.1.1", "2.16.76.3.2.2.1", "2.16.76.3.2.3.1", "2.16.76.3.2.4.1"]
     return _ca(
         FINAL_NAME,
@@ -198,7 +168,7 @@ def make_final(key: rsa.RSAPrivateKey, intermediate: KeyPair, urls: Urls) -> Key
     )
 
 
-def make_eat(key: rsa.RSAPrivateKey, root: KeyPair, urls: Urls) -> KeyPair:
+def make_eat(key: rsa.RSAPrivateKey, root: Issued, urls: Urls) -> Issued:
     return _ca(
         EAT_NAME,
         key,
@@ -210,29 +180,84 @@ def make_eat(key: rsa.RSAPrivateKey, root: KeyPair, urls: Urls) -> KeyPair:
     )
 
 
-def make_tsa(key: rsa.RSAPrivateKey, eat: KeyPair, urls: Urls) -> KeyPair:
-    now = _utcnow() - dt.timedelta(minutes=5)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(TSA_NAME)
-        .issuer_name(eat.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=365 * 10))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(eat.key.public_key()), critical=False
-        )
-        .add_extension(_crl_dp(urls.crl("eat")), critical=False)
-        .sign(eat.key, hashes.SHA256())
+def make_tsa(key: rsa.RSAPrivateKey, eat: Issued, urls: Urls) -> Issued:
+    return pki.issue(
+        TSA_NAME,
+        eat,
+        key=key,
+        days=365 * 10,
+        key_usage={"content_commitment": True},
+        extended_key_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+        critical_extended_key_usage=True,  # RFC 3161 §2.3
+        crl_url=urls.crl("eat"),
     )
-    return KeyPair(cert, key)
+
+
+def make_alvara(tsa: Issued, eat: Issued) -> Issued:
+    """The "alvará" the staging TSTInfo carries (extension 1.3.6.1.4.1.44588.100.4.2.1, §3.3): the AC EAT
+    vouching for the time-stamping server. Its observed content names issuer ``AC EAT`` and
+    ``cert-sas-assinatura-alvara``; its exact ASN.1 is UNCONFIRMED, so here it is a certificate with that
+    subject, issued by the sandbox AC EAT over the TSA's key."""
+    cert = pki.build(
+        ALVARA_NAME,
+        tsa.key.public_key(),
+        eat,
+        [
+            (x509.BasicConstraints(ca=False, path_length=None), True),
+            (x509.AuthorityKeyIdentifier.from_issuer_public_key(eat.key.public_key()), False),
+        ],
+        not_before=_utcnow() - dt.timedelta(minutes=5),
+        days=365 * 10,
+        serial=serial_8_bytes(),
+    )
+    return Issued(cert, tsa.key)
+
+
+@dataclass(frozen=True)
+class SigningPKI:
+    """The sandbox ITI chain: Raiz → Intermediária → Final (citizens), Raiz → AC EAT → TSA (timestamps)."""
+
+    root: Issued
+    intermediate: Issued
+    final: Issued
+    eat: Issued
+    tsa: Issued
+    alvara: Issued
+    urls: Urls
+
+    @property
+    def chain(self) -> list[Issued]:
+        """Final → Intermediária → Raiz: what a validator needs above a citizen's certificate."""
+        return [self.final, self.intermediate, self.root]
+
+    def chain_pem(self) -> bytes:
+        return b"".join(k.cert_pem for k in [*self.chain, self.eat])
+
+    def chain_p7b(self) -> bytes:
+        return pkcs7.serialize_certificates(
+            [k.certificate for k in [*self.chain, self.eat]], serialization.Encoding.DER
+        )
+
+    def crl_issuer(self, stem: str) -> Issued | None:
+        return {
+            "raiz": self.root,
+            "intermediaria": self.intermediate,
+            "final": self.final,
+            "eat": self.eat,
+        }.get(stem)
+
+
+def signing_pki(
+    urls: Urls, kept: Callable[[str, Callable[[], Issued]], Issued], ca_key_bits: int = 4096
+) -> SigningPKI:
+    """The chain, each piece loaded or made by ``kept(stem, make)`` (the kernel keeps them on disk)."""
+    root = kept("raiz", lambda: make_root(pki.new_key(ca_key_bits)))
+    intermediate = kept("intermediaria", lambda: make_intermediate(pki.new_key(ca_key_bits), root, urls))
+    final = kept("final", lambda: make_final(pki.new_key(ca_key_bits), intermediate, urls))
+    eat = kept("eat", lambda: make_eat(pki.new_key(ca_key_bits), root, urls))
+    tsa = kept("tsa", lambda: make_tsa(pki.new_key(2048), eat, urls))
+    alvara = kept("alvara", lambda: make_alvara(tsa, eat))
+    return SigningPKI(root, intermediate, final, eat, tsa, alvara, urls)
 
 
 # --- the citizen's certificate (§4.1) ----------------------------------------------------------------------
@@ -259,9 +284,7 @@ class Holder:
 
 def _octet_string(text: str) -> bytes:
     """DER OCTET STRING: the real otherName values are ``[0] EXPLICIT OCTET STRING`` (cryptography adds the [0])."""
-    raw = text.encode("ascii")
-    assert len(raw) < 128
-    return bytes([0x04, len(raw)]) + raw
+    return der.octet_string(text.encode("utf-8"))
 
 
 def holder_san(holder: Holder) -> list[x509.GeneralName]:
@@ -269,6 +292,7 @@ def holder_san(holder: Holder) -> list[x509.GeneralName]:
         x509.OtherName(OID_PF_DADOS, _octet_string(holder.pf_dados)),
         x509.OtherName(OID_PF_CEI, _octet_string("0" * 12)),
         x509.OtherName(OID_PF_TITULO, _octet_string("0" * 19)),
+        x509.OtherName(OID_GOVBR_NOME, _octet_string(holder.nome)),
     ]
     if holder.email:
         names.append(x509.RFC822Name(holder.email))
@@ -278,53 +302,54 @@ def holder_san(holder: Holder) -> list[x509.GeneralName]:
 def issue_holder_certificate(
     holder: Holder,
     key: rsa.RSAPrivateKey,
-    final: KeyPair,
+    final: Issued,
     urls: Urls,
     *,
     days: int = 365,
     now: dt.datetime | None = None,
 ) -> x509.Certificate:
-    """Issued on demand: ``notBefore`` is the time of issue, as observed in staging (§4.1, §5.6)."""
-    not_before = (now or _utcnow()).replace(microsecond=0)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(_name((NameOID.COMMON_NAME, holder.nome[:64])))
-        .issuer_name(final.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_before + dt.timedelta(days=days))
-        .add_extension(x509.SubjectAlternativeName(holder_san(holder)), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=False)
-        .add_extension(
-            x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-            critical=False,
-        )
-        .add_extension(
-            x509.CertificatePolicies([x509.PolicyInformation(ObjectIdentifier(POLICY_GOVBR), [urls.dpc])]),
-            critical=False,
-        )
-        .add_extension(_crl_dp(urls.crl("final")), critical=False)
-        .add_extension(
-            x509.AuthorityInformationAccess(
-                [
-                    x509.AccessDescription(
-                        x509.oid.AuthorityInformationAccessOID.CA_ISSUERS,
-                        x509.UniformResourceIdentifier(urls.cadeia_p7b),
-                    )
-                ]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(final.key.public_key()), critical=False
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(final.key, hashes.SHA256())
+    """Issued on demand: ``notBefore`` is the time of issue, as observed in staging (§4.1, §5.6).
+
+    Extensions in the order the real certificates carry them: SAN, BasicConstraints, AKI,
+    CertificatePolicies, CRLDP, KeyUsage, EKU, SKI, AIA; an 8-byte serial, as theirs."""
+    aia = x509.AuthorityInformationAccess(
+        [
+            x509.AccessDescription(
+                x509.oid.AuthorityInformationAccessOID.CA_ISSUERS,
+                x509.UniformResourceIdentifier(urls.cadeia_p7b),
+            )
+        ]
     )
+    policies = x509.CertificatePolicies([x509.PolicyInformation(ObjectIdentifier(POLICY_GOVBR), [urls.dpc])])
+    return pki.build(
+        _name((NameOID.COMMON_NAME, holder.nome[:64])),
+        key.public_key(),
+        final,
+        [
+            (x509.SubjectAlternativeName(holder_san(holder)), False),
+            (x509.BasicConstraints(ca=False, path_length=None), False),
+            (x509.AuthorityKeyIdentifier.from_issuer_public_key(final.key.public_key()), False),
+            (policies, False),
+            (pki.crl_distribution_points(urls.crl("final")), False),
+            (x509.KeyUsage(True, False, False, False, False, False, False, False, False), True),
+            (
+                x509.ExtendedKeyUsage(
+                    [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+                ),
+                False,
+            ),
+            (x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False),
+            (aia, False),
+        ],
+        not_before=(now or _utcnow()).replace(microsecond=0),
+        days=days,
+        serial=serial_8_bytes(),
+    )
+
+
+def serial_8_bytes() -> int:
+    """A positive serial whose DER INTEGER content is exactly 8 bytes (first byte 0x01-0x7f)."""
+    return secrets.randbelow((1 << 63) - (1 << 56)) + (1 << 56)
 
 
 def cpf_from_certificate(cert: x509.Certificate) -> str | None:
@@ -341,7 +366,7 @@ def cpf_from_certificate(cert: x509.Certificate) -> str | None:
     return None
 
 
-def empty_crl(issuer: KeyPair, *, days: int = 7) -> x509.CertificateRevocationList:
+def empty_crl(issuer: Issued, *, days: int = 7) -> x509.CertificateRevocationList:
     now = _utcnow()
     return (
         x509.CertificateRevocationListBuilder()

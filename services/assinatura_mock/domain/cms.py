@@ -26,8 +26,9 @@ from asn1crypto import x509 as ax509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from sandbox_kernel.pki import Issued
+
 from . import der
-from .certificates import KeyPair
 
 Encoding = Literal["ber", "der"]
 EOC = b"\x00\x00"
@@ -83,7 +84,7 @@ def rsa_sign(key: rsa.RSAPrivateKey, data: bytes) -> bytes:
 
 def build_signed_data(
     digest: bytes,
-    signer: KeyPair,
+    signer: Issued,
     *,
     signing_time: dt.datetime,
     timestamp: TimestampFn | None = None,
@@ -144,7 +145,7 @@ def encode(content_info: cms.ContentInfo, encoding: Encoding = "ber") -> bytes:
 
 def sign_hash(
     digest: bytes,
-    signer: KeyPair,
+    signer: Issued,
     *,
     signing_time: dt.datetime,
     timestamp: TimestampFn | None = None,

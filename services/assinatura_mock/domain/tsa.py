@@ -1,7 +1,9 @@
 """A sandbox time-stamping authority (RFC 3161), shaped like the one in staging CMSes since 2023-08
 (reference assinatura-govbr.md §3.3): TSTInfo policy 2.16.76.1.6.2, messageImprint = SHA-256 of the
-signature value, a SignedData whose signed attributes are contentType, messageDigest and
-signingCertificateV2 (SHA-512), signed by ``ASSINATURA-CARIMBO SANDBOX`` under ``AC EAT SANDBOX``.
+signature value, a nonce and no accuracy, genTime in centiseconds (trailing zeros trimmed), the
+"alvará" extension 1.3.6.1.4.1.44588.100.4.2.1; a SignedData whose signed attributes are contentType,
+messageDigest and signingCertificateV2 (SHA-512), signed (signatureAlgorithm rsaEncryption) by
+``ASSINATURA-CARIMBO SANDBOX`` under ``AC EAT SANDBOX``.
 
 Pure: the serial and the time come from the caller.
 """
@@ -13,12 +15,14 @@ import hashlib
 import secrets
 from functools import lru_cache
 
-from asn1crypto import algos, cms, tsp
+from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as ax509
 
+from sandbox_kernel.pki import Issued
+
 from . import der
-from .certificates import TSA_POLICY, KeyPair
-from .cms import rsa_sign, sha256_algorithm, sha256_rsa_algorithm
+from .certificates import OID_ALVARA, TSA_POLICY
+from .cms import rsa_sign, sha256_algorithm
 
 SIGNED_DATA_OID = bytes.fromhex("06092a864886f70d010702")
 CONTENT_TYPE_OID = bytes.fromhex("06092a864886f70d010903")
@@ -26,22 +30,41 @@ MESSAGE_DIGEST_OID = bytes.fromhex("06092a864886f70d010904")
 TST_INFO_OID = bytes.fromhex("060b2a864886f70d0109100104")
 
 
-def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | None = None) -> bytes:
-    """The DER TimeStampToken (a ContentInfo with a SignedData over a TSTInfo) for a SHA-256 ``imprint``."""
-    gen_time = gen_time or dt.datetime.now(dt.UTC)
-    tst_info = tsp.TSTInfo(
-        {
-            "version": "v1",
-            "policy": TSA_POLICY,
-            "message_imprint": tsp.MessageImprint(
-                {"hash_algorithm": sha256_algorithm(), "hashed_message": imprint}
-            ),
-            "serial_number": secrets.randbits(63),
-            "gen_time": gen_time.astimezone(dt.UTC),
-            "accuracy": tsp.Accuracy({"seconds": 1}),
-            "ordering": False,
-        }
-    )
+def rsa_encryption_algorithm() -> algos.SignedDigestAlgorithm:
+    """rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters: what the staging TSA names as its
+    SignerInfo signatureAlgorithm (the digest is named apart, in digestAlgorithm)."""
+    return algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15", "parameters": core.Null()})
+
+
+def centiseconds(moment: dt.datetime) -> dt.datetime:
+    """genTime as the staging TSA writes it: centisecond precision (DER then trims trailing zeros)."""
+    return moment.astimezone(dt.UTC).replace(microsecond=moment.microsecond // 10_000 * 10_000)
+
+
+def timestamp_token(
+    imprint: bytes,
+    tsa: Issued,
+    *,
+    alvara: bytes | None = None,
+    gen_time: dt.datetime | None = None,
+    nonce: int | None = None,
+) -> bytes:
+    """The DER TimeStampToken (a ContentInfo with a SignedData over a TSTInfo) for a SHA-256 ``imprint``.
+    ``alvara`` is the DER the alvará extension carries (omitted when None)."""
+    tst: dict = {
+        "version": "v1",
+        "policy": TSA_POLICY,
+        "message_imprint": tsp.MessageImprint(
+            {"hash_algorithm": sha256_algorithm(), "hashed_message": imprint}
+        ),
+        "serial_number": secrets.randbits(63),
+        "gen_time": centiseconds(gen_time or dt.datetime.now(dt.UTC)),
+        # The ITI server asks its TSA with a nonce, which the TSTInfo echoes (RFC 3161 §2.4.2).
+        "nonce": nonce if nonce is not None else secrets.randbits(63),
+    }
+    if alvara is not None:
+        tst["extensions"] = [{"extn_id": OID_ALVARA, "critical": False, "extn_value": alvara}]
+    tst_info = tsp.TSTInfo(tst)
     tst_der = tst_info.dump()
     ess_attribute, issuer_and_serial = _tsa_parts(tsa.cert_der)
     content_type = der.sequence(CONTENT_TYPE_OID, der.set_of(TST_INFO_OID))
@@ -55,7 +78,7 @@ def timestamp_token(imprint: bytes, tsa: KeyPair, *, gen_time: dt.datetime | Non
         issuer_and_serial,
         sha256_algorithm().dump(),
         b"\xa0" + signed_attrs[1:],
-        sha256_rsa_algorithm().dump(),
+        rsa_encryption_algorithm().dump(),
         der.octet_string(signature),
     )
     encap = der.sequence(TST_INFO_OID, der.context(0, der.octet_string(tst_der)))

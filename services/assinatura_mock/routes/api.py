@@ -178,7 +178,11 @@ async def assinar_pkcs7(request: Request) -> Response:
 
         def build() -> bytes:
             stamp = (
-                (lambda sig: tsa.timestamp_token(cms.signature_imprint(sig), pki.tsa))
+                (
+                    lambda sig: tsa.timestamp_token(
+                        cms.signature_imprint(sig), pki.tsa, alvara=pki.alvara.cert_der
+                    )
+                )
                 if options.timestamp
                 else None
             )

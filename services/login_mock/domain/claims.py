@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from sandbox_kernel.documents import format_cpf
+
 BRT = timezone(timedelta(hours=-3))
 RELIABILITY_LEVELS = {"bronze": "bronze", "prata": "silver", "ouro": "gold"}
 LEVEL_IDS = {"bronze": "1", "prata": "2", "ouro": "3"}
@@ -21,17 +23,8 @@ def govbr_timestamp(value: str | datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}" + moment.strftime("%z")
 
 
-def formatted_cpf(cpf: str) -> str:
-    return f"{cpf[:9]}-{cpf[9:]}"
-
-
-def display_cpf(cpf: str) -> str:
-    """000.000.000-00, as people read it."""
-    return f"{cpf[:3]}.{cpf[3:6]}.{cpf[6:9]}-{cpf[9:]}"
-
-
-def formatted_cnpj(cnpj: str) -> str:
-    return f"{cnpj[:2]}.{cnpj[2:5]}.{cnpj[5:8]}/{cnpj[8:12]}-{cnpj[12:]}"
+# 000.000.000-00, as people read it; the kernel's (kept under this name for routes/authorize.py).
+display_cpf = format_cpf
 
 
 def company_certificate(persona: dict) -> dict | None:

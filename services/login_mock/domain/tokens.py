@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from sandbox_kernel.documents import format_cnpj, format_cpf_sub
+
 from . import claims as c
 
 
@@ -49,7 +51,7 @@ def access_token_claims(
     }
     company = c.company_certificate(persona)
     if company:
-        payload["cnpj"] = c.formatted_cnpj(company["cnpj"])
+        payload["cnpj"] = format_cnpj(company["cnpj"])
     return payload
 
 
@@ -57,7 +59,7 @@ def id_token_claims(
     grant: Grant, persona: dict, client: dict, issuer: str, urls: dict, now: int | None = None
 ) -> dict:
     now = now or int(time.time())
-    sub = c.formatted_cpf(persona["cpf"]) if client.get("sub_format") == "formatted" else persona["cpf"]
+    sub = format_cpf_sub(persona["cpf"]) if client.get("sub_format") == "formatted" else persona["cpf"]
     payload = {
         "sub": sub,
         "preferred_username": persona["cpf"],
@@ -79,6 +81,6 @@ def id_token_claims(
         payload["reliability_info"] = c.reliability_info(persona)
     company = c.company_certificate(persona)
     if company:
-        payload["cnpj"] = c.formatted_cnpj(company["cnpj"])
+        payload["cnpj"] = format_cnpj(company["cnpj"])
         payload["cnpj_certificate_name"] = company["razao_social"]
     return payload

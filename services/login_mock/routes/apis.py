@@ -17,6 +17,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.documents import generate_cpf
 from sandbox_kernel.events.models.login import ApiCheck, ApiRejected, ApiServed, UserinfoServed
 from sandbox_kernel.oauth import store
@@ -48,9 +49,13 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
         token = jwt.decode(value.strip(), lc.key.key, algorithms=["RS256"])
-        JWTClaimsRegistry(iss={"essential": True, "value": lc.issuer}, exp={"essential": True}).validate(
-            token.claims
-        )
+        owner = await lc.registry.client(str(token.claims.get("aud", "")))
+        ente = owner.get("ente") if owner else None  # expiry on the ente's virtual clock
+        JWTClaimsRegistry(
+            now=int(clock.timestamp(ente)),
+            iss={"essential": True, "value": lc.issuer},
+            exp={"essential": True},
+        ).validate(token.claims)
     except (JoseError, ValueError):
         raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
     token_claims = token.claims
@@ -58,14 +63,14 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN)
     async with lc.runtime.db.session() as session:
         row = await session.get(TokenRow, token_claims["jti"])
-    if not store.token_usable(row):
+    if not store.token_usable(row, clock.now(ente)):
         raise token_invalid(ApiCheck.REVOKED)
     if scope and scope not in token_claims.get("scope", []):
         raise scope_missing(scope, token_claims.get("scope", []), row.story, row.client_id)
     persona = await lc.registry.persona(token_claims["sub"])
     if persona is None:
         raise token_invalid(ApiCheck.PERSONA_GONE)
-    return Caller(token_claims, persona, await lc.registry.client(token_claims["aud"]), row.story)
+    return Caller(token_claims, persona, owner, row.story)
 
 
 async def guarded(

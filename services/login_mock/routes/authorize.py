@@ -23,6 +23,7 @@ from sandbox_kernel.events.models.login import (
     ConsentDenied,
     UserAuthenticated,
 )
+from sandbox_kernel.faults.hooks import authorize_refusal
 
 from ..codes import current_session, issue_code, open_session, remember_client, remembered_consent
 from ..context import SESSION_COOKIE, TEMPLATES, LoginContext, ctx
@@ -78,6 +79,9 @@ async def authorize(request: Request) -> Response:
         req = validate(params, client)
     except AuthorizeError as exc:
         return await _rejected(request, lc, exc, params, client, story)
+    refusal = await authorize_refusal(lc.runtime, client, req.login_hint)  # type: ignore[arg-type]
+    if refusal:  # a fault rule of the ente: answered as a refused authorization is
+        return redirect_to_client(req, refusal | {"state": req.state})
     headless = bool(client.get("auto_approve") and req.login_hint)  # type: ignore[union-attr]
     requested = AuthorizeRequested(
         client_id=req.client_id,

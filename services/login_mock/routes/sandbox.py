@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sandbox_kernel.documents import format_cpf
 from sandbox_kernel.events.models.login import SigningKeyRotated
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 
 from ..context import TEMPLATES, ctx
-from ..domain.claims import LEVEL_IDS, display_cpf
+from ..domain.claims import LEVEL_IDS
 
 router = APIRouter(tags=["sandbox"])
 
@@ -69,7 +70,7 @@ async def catalogue(
             "personas": [
                 {
                     "cpf": p["cpf"],
-                    "cpf_formatado": display_cpf(p["cpf"]),
+                    "cpf_formatado": format_cpf(p["cpf"]),
                     "nome": p["nome"],
                     "nivel": p["nivel"],
                 }

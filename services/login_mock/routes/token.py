@@ -14,7 +14,9 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.login import TokenIssued, TokenRejected
+from sandbox_kernel.faults.id_token import faulted_id_token
 from sandbox_kernel.oauth import store
 from sandbox_kernel.oauth.domain import Refusal, TokenCheck, TokenRequest, VerifierPolicy
 from sandbox_kernel.oauth.http import token_request
@@ -58,7 +60,9 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
         VerifierPolicy.STRICT if client and client.get("pkce_verifier_strict") else VerifierPolicy.LENIENT
     )
     async with lc.runtime.db.session() as session:
-        prepared = await store.prepare(session, tables, req, client, "login", policy)
+        # The code expires on the ente's virtual clock (govbr-sandbox clock advance).
+        moment = now(client.get("ente")) if client else None
+        prepared = await store.prepare(session, tables, req, client, "login", policy, moment)
     row = prepared.row
     assert client is not None
     # Everything slow (the registry, RSA) happens before the write transaction, which stays short.
@@ -71,14 +75,24 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
         client["client_id"], row.cpf, row.scopes, row.nonce, row.extra["auth_time"], row.extra["amr"]
     )
     access_ttl = int(client.get("access_token_ttl", 3599))
-    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl)
-    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls())
+    moment = int(clock.timestamp(client.get("ente")))  # the ente's virtual clock: exp/iat follow it
+    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl, now=moment)
+    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls(), now=moment)
+    id_token = tokens.sign(lc.key.key, lc.key.kid, id_claims)
+    id_token = await faulted_id_token(
+        lc.runtime,
+        id_token,
+        lc.key.key,
+        ente=client.get("ente"),
+        client_id=client["client_id"],
+        persona=row.cpf,
+    )
     body = {
         "access_token": tokens.sign(lc.key.key, lc.key.kid, access),
         "token_type": "Bearer",
         "expires_in": access_ttl,
         "scope": " ".join(grant.scopes),
-        "id_token": tokens.sign(lc.key.key, lc.key.kid, id_claims),
+        "id_token": id_token,
     }
     async with lc.runtime.transaction() as tx:
         await store.redeem(
@@ -87,7 +101,7 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
             row,
             id=access["jti"],
             id_token_jti=id_claims["jti"],
-            expires_at=now() + timedelta(seconds=access_ttl + 1),
+            expires_at=now(client.get("ente")) + timedelta(seconds=access_ttl + 1),
         )
         emit_in(
             tx,

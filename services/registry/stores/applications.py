@@ -44,11 +44,14 @@ async def get_application(tx: Transaction, client_id: str, kind: str | None = No
     return row
 
 
-async def register(tx: Transaction, ente: str, kind: str, spec: ClientBase) -> tuple[ApplicationRow, str]:
+async def register(
+    tx: Transaction, ente: str, kind: str, spec: ClientBase, *, secret: str | None = None
+) -> tuple[ApplicationRow, str]:
+    """``secret`` is for the seed only (a historic public test secret); clients get a fresh random one."""
     client_id = spec.client_id or generated_client_id(ente, spec.nome)
     if await tx.session.get(ApplicationRow, client_id) is not None:
         raise Conflict(f"Já existe uma aplicação com client_id {client_id!r}.")
-    secret = new_secret()
+    secret = secret or new_secret()
     config = spec.model_dump(mode="json") | {"client_id": client_id}
     row = ApplicationRow(
         client_id=client_id, ente=ente, kind=kind, secret_hash=hash_secret(secret), config=config

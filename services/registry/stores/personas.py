@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from sandbox_kernel.app import Transaction
+from sandbox_kernel.documents import only_digits
 from sandbox_kernel.events.models.registry import PersonaChanged, PersonaCreated, PersonaDeleted
 
 from ..domain.errors import Conflict, Invalid, NotFound
@@ -17,7 +18,7 @@ def view(row: PersonaRow) -> dict:
 
 
 async def get_persona(tx: Transaction, cpf: str) -> PersonaRow:
-    row = await tx.session.get(PersonaRow, "".join(c for c in cpf if c.isdigit()))
+    row = await tx.session.get(PersonaRow, only_digits(cpf))
     if row is None:
         raise NotFound(f"Persona com CPF {cpf} não encontrada.")
     return row

@@ -37,6 +37,9 @@ DEFAULT_LOGIN_CLIENT = LoginClient(
     allow_loopback=True,
     auto_approve=True,
 )
+# The secret the official ITI PHP example (config.php) and FeliciLab's .env.exemple carry for devLocal
+# (reference assinatura-govbr.md §2): public since those examples, so they run here unchanged but for hosts.
+DEV_LOCAL_SECRET = "younIrtyij3"
 DEFAULT_ASSINATURA_CLIENT = AssinaturaClient(
     client_id="devLocal",
     nome="devLocal (cliente de teste, como o antigo do ITI)",
@@ -77,7 +80,9 @@ async def _seed(tx: Transaction, runtime: ServiceRuntime, pki: SandboxPKI) -> di
     await personas_store.load_defaults(tx)
     ente, api_key = await entes.create_ente(tx, DEFAULT_ENTE)
     login, login_secret = await applications.register(tx, ente.ibge, "login", DEFAULT_LOGIN_CLIENT)
-    sign, sign_secret = await applications.register(tx, ente.ibge, "assinatura", DEFAULT_ASSINATURA_CLIENT)
+    sign, sign_secret = await applications.register(
+        tx, ente.ibge, "assinatura", DEFAULT_ASSINATURA_CLIENT, secret=DEV_LOCAL_SECRET
+    )
     units = await structures.units_of_ente(tx, ente.ibge)
     own_units = [u for u in units if not u.robot]
     system, issued = await systems.create_system(

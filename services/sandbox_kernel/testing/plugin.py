@@ -10,6 +10,7 @@ Installed with the package as the ``govbr_sandbox`` pytest plugin, so QA suites 
 - ``sandbox_service``: ``await sandbox_service("login")`` → an httpx client on the app, in-process.
 - ``sandbox_process``: ``sandbox_process("login")`` → the service as a real process on a free port.
 - ``sandbox_events``: ``await sandbox_events.wait_for(type=..., match=..., timeout=...)``.
+- ``sandbox_faults``: fault rules and the virtual clock of an ente (``add``, ``advance_clock``), undone after.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..services import resolve_service
 from ..settings import Settings
 from ..storage import normalize_database_url
 from .events import EventsHelper
+from .faults import sandbox_faults  # noqa: F401  (re-exported fixture)
 from .processes import ServiceProcess, free_port
 
 TEST_DATABASE_ENV = "SANDBOX_TEST_DATABASE_URL"

@@ -125,6 +125,32 @@ PENDING_FOR_RECIPIENT: frozenset[Situacao] = frozenset(
 PENDING_FOR_SENDER: frozenset[Situacao] = frozenset({S.RECIBO_ENVIADO_DESTINATARIO, S.RECUSADO})
 
 
+# The recipient has read the metadata (3) and may read it again and download, up to the conclusion (6).
+RECIPIENT_HAS_METADATA: frozenset[Situacao] = frozenset(
+    {
+        S.METADADOS_RECEBIDO_DESTINATARIO,
+        S.COMPONENTES_RECEBIDOS_DESTINATARIO,
+        S.RECIBO_ENVIADO_DESTINATARIO,
+        S.RECIBO_RECEBIDO_REMETENTE,
+    }
+)
+# While these last, GET tramites lists hashDosComponentesPendentesDeRecebimento (the recipient still downloads).
+AWAITING_DOWNLOAD: frozenset[Situacao] = frozenset(
+    {S.COMPONENTES_ENVIADOS_REMETENTE, S.METADADOS_RECEBIDO_DESTINATARIO}
+)
+# Idle trâmites in these are cancelled automatically (→ 10); the same set as the EXPIRACAO arrow.
+EXPIRABLE: frozenset[Situacao] = TRANSITIONS[Gatilho.EXPIRACAO][0]
+
+# Refusal motives (reference §3.3); the codes are strings on the wire.
+MOTIVOS_RECUSA: dict[str, str] = {
+    "01": "Formato de componente digital não suportado",
+    "02": "Componente digital corrompido",
+    "03": "Falta de componentes digitais",
+    "04": "Espécie documental não mapeada no destinatário",
+    "99": "Outro",
+}
+
+
 class TransicaoInvalida(Exception):
     def __init__(self, atual: Situacao, gatilho: Gatilho) -> None:
         super().__init__(f"{gatilho.value} não é possível na situação {int(atual)}")

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from ..domain.errors import TramitaError, validation_error
 from ..identity import Caller, identify
-from ..tramites import TramitaService
+from ..operations import TramitaService
 
 API_PREFIXES = ("/interoperabilidade/rest/v3", "/interoperabilidade/rest/v4")
 

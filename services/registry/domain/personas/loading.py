@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+
+from sandbox_kernel.validation import field_path, message_of
 
 from .model import Persona
 
@@ -117,7 +118,7 @@ def validation_issues(
 ) -> list[PersonaIssue]:
     """A pydantic error of Persona (or Selo/Empresa) as PersonaIssues with Portuguese reasons, e.g. for an
     HTTP API that validates a single persona and wants the same messages as the file loader."""
-    return [PersonaIssue(entry, label, _field_path(e["loc"]), _reason(e)) for e in exc.errors()]
+    return [PersonaIssue(entry, label, field_path(e["loc"]), message_of(e)) for e in exc.errors()]
 
 
 def default_personas() -> list[Persona]:
@@ -142,45 +143,6 @@ def _label(entry: dict) -> str | None:
     if isinstance(cpf, str | int) and not isinstance(cpf, bool):
         return f"cpf {cpf}"
     return f"nome {nome!r}" if isinstance(nome, str) else None
-
-
-def _field_path(loc: tuple[str | int, ...]) -> str | None:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or None
-
-
-# Portuguese for the pydantic errors a persona file can trigger; our own validators already speak Portuguese.
-_REASONS = {
-    "missing": "campo obrigatório ausente",
-    "extra_forbidden": "campo desconhecido",
-    "bool_type": "esperado true ou false",
-    "string_type": "esperado texto",
-    "list_type": "esperada uma lista",
-    "model_type": "esperado um objeto",
-    "dict_type": "esperado um objeto",
-    "date_type": "data inválida; use AAAA-MM-DD",
-    "date_parsing": "data inválida; use AAAA-MM-DD",
-    "date_from_datetime_parsing": "data inválida; use AAAA-MM-DD",
-    "date_from_datetime_inexact": "esperada uma data sem horário (AAAA-MM-DD)",
-    "datetime_type": "data e hora inválidas; use AAAA-MM-DDThh:mm:ss-03:00",
-    "datetime_parsing": "data e hora inválidas; use AAAA-MM-DDThh:mm:ss-03:00",
-    "datetime_from_date_parsing": "data e hora inválidas; use AAAA-MM-DDThh:mm:ss-03:00",
-    "timezone_aware": "informe o fuso horário, ex.: 2025-07-02T14:17:16-03:00",
-}
-
-
-def _reason(error: ErrorDetails) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
-        return f"valor {error['input']!r} não permitido; use {expected}"
-    if kind == "too_short" and ctx.get("min_length") == 1:
-        return "a lista não pode ser vazia"
-    return _REASONS.get(kind, error["msg"])
 
 
 class _StrictYamlLoader(yaml.SafeLoader):

@@ -1,14 +1,19 @@
-"""Settings of the Tramita mock only (prefix ``SANDBOX_TRAMITA_``), on top of the kernel's ``Settings``."""
+"""Settings of the Tramita mock only (prefix ``SANDBOX_TRAMITA_``), registered in ``services.SERVICES``.
+
+``tls`` is read here and nowhere else: the kernel asks this class when it prints tramita's URL.
+"""
 
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from sandbox_kernel.settings import ServiceSettings
 
 EIGHT_DAYS = 8 * 24 * 3600
 
 
-class TramitaSettings(BaseSettings):
+class TramitaSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SANDBOX_TRAMITA_", extra="ignore")
 
     idle_seconds: float = Field(

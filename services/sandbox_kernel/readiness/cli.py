@@ -1,0 +1,138 @@
+"""``govbr-sandbox readiness``: the report for an ente, as a table, JSON (stable schema) or JUnit XML."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..info import sandbox_info
+from ..settings import Settings, load_settings
+from .catalogue import PLATFORMS, rules
+from .judge import build_report
+from .junit import junit_xml
+from .model import Outcome, Report
+from .source import ente_events
+
+readiness_app = typer.Typer(
+    help="Prontidão para homologação: regra por regra, com evidências, a partir dos eventos do ente.",
+    no_args_is_help=True,
+)
+console = Console()
+ROBOT_SYSTEM_NAME = "Robôs do sandbox"  # the Tramita robots' system: its actions are not the ente's
+STYLE = {
+    Outcome.PASSA: "green",
+    Outcome.FALHA: "red",
+    Outcome.NAO_AVALIADA: "dim",
+    Outcome.AUTOAVALIACAO: "yellow",
+}
+LABEL = {
+    Outcome.PASSA: "passa",
+    Outcome.FALHA: "FALHA",
+    Outcome.NAO_AVALIADA: "não avaliada",
+    Outcome.AUTOAVALIACAO: "autoavaliação",
+}
+
+
+def own_systems(settings: Settings, ente: str) -> frozenset[str] | None:
+    """The ente's Tramita systems, robots excluded; None if the registry cannot say."""
+    info = sandbox_info(settings)
+    token = info["registry"].get("admin_token")
+    if not token:
+        return None
+    try:
+        response = httpx.get(
+            f"{info['registry']['api']}/entes/{ente}/systems",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10.0,
+            verify=False,  # noqa: S501 - the local registry; only a list of system ids is read
+        )
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None
+    return frozenset(s["id"] for s in response.json() if s.get("nome") != ROBOT_SYSTEM_NAME)
+
+
+def make_report(settings: Settings, ente: str, platform: str | None = None) -> Report:
+    events = asyncio.run(ente_events(settings.bootstrap_servers, settings.topic_namespace, ente))
+    return build_report(ente, list(rules(platform)), events, own_systems=own_systems(settings, ente))
+
+
+@readiness_app.command("report")
+def report_command(
+    ente: Annotated[str, typer.Option("--ente", help="Código IBGE do ente.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON no esquema de `readiness schema`.")] = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Também grava JUnit XML neste arquivo.")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--plataforma", help=f"Só uma: {', '.join(PLATFORMS)}.")
+    ] = None,
+) -> None:
+    """Julga as regras com os eventos do ente; sai com código 1 se uma regra automática que bloqueia falhou."""
+    if platform and platform not in PLATFORMS:
+        console.print(f"[red]plataforma desconhecida[/]: {platform!r} (use {', '.join(PLATFORMS)})")
+        raise typer.Exit(2)
+    report = make_report(load_settings(), ente, platform)
+    if junit:
+        junit.write_bytes(junit_xml(report))
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        print_report(report)
+    raise typer.Exit(1 if report.resumo.bloqueios else 0)
+
+
+@readiness_app.command("rules")
+def rules_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Lista o catálogo de regras (id, referência, tipo de veredito, severidade)."""
+    catalogue = rules()
+    if as_json:
+        sys.stdout.write(
+            json.dumps([r.model_dump(mode="json") for r in catalogue], ensure_ascii=False, indent=2)
+        )
+        return
+    table = Table("regra", "título", "referência", "veredito", "severidade")
+    for r in catalogue:
+        table.add_row(r.id, r.titulo, r.referencia, r.veredito.value, r.severidade.value)
+    console.print(table)
+
+
+@readiness_app.command("schema")
+def schema_command() -> None:
+    """O JSON Schema do relatório (`report --json`)."""
+    sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_report(report: Report) -> None:
+    verdict = (
+        "[green]pronto para pedir homologação[/]" if report.pronto_para_homologacao else "[red]ainda não[/]"
+    )
+    console.print(
+        f"[bold]Prontidão do ente {report.ente}[/]: {verdict} ({report.eventos_lidos} eventos lidos)"
+    )
+    table = Table("regra", "resultado", "título", "referência")
+    for f in report.achados:
+        table.add_row(f.regra, Text(LABEL[f.resultado], style=STYLE[f.resultado]), f.titulo, f.referencia)
+    console.print(table)
+    for f in report.achados:
+        if f.resultado is not Outcome.FALHA:
+            continue
+        console.print(f"\n[bold red]{f.regra}[/] {f.titulo} — {f.explicacao}", highlight=False)
+        console.print(f"  como corrigir: {f.correcao}", highlight=False)
+        for e in f.evidencias:
+            console.print(f"  evidência: {e.time} {e.type} id={e.id} {e.detalhe}", highlight=False)
+    s = report.resumo
+    console.print(
+        f"\n{s.passa} passam · {s.falha} falham · {s.nao_avaliada} não avaliadas · {s.autoavaliacao} autoavaliação"
+        + (f" · bloqueiam: {', '.join(s.bloqueios)}" if s.bloqueios else "")
+    )
