@@ -6,19 +6,20 @@ Citizens' private keys are kept here (PEM), next to their certificates, because 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.oauth.domain import aware as aware  # re-exported for the routes
 from sandbox_kernel.oauth.store import oauth_tables
 
 metadata = MetaData()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+# The one UTC clock of the sandbox (virtual per ente): ``now()`` is real UTC, ``now(ente)`` the ente's time.
+now = clock.now
 
 
 class Base(DeclarativeBase):

@@ -15,13 +15,19 @@ from sandbox_kernel.oauth.store import oauth_tables
 metadata = MetaData()
 
 
-def now(ente: str | None = None) -> datetime:
-    """The ente's virtual time (``govbr-sandbox clock advance``); real UTC for ``None``."""
-    return clock.now(ente)
+# The ente's virtual time (``govbr-sandbox clock advance``): ``now(ente)``; real UTC for ``now()``.
+now = clock.now
 
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+# The authorization-code grant's tables, shared with assinatura_mock (pending requests, codes, tokens) through the kernel's OAuth core.
+oauth = oauth_tables(Base, "login")
+AuthorizationRow = oauth.Authorization
+CodeRow = oauth.Code
+TokenRow = oauth.Token
 
 
 class SessionRow(Base):
@@ -44,10 +50,3 @@ class ConsentRow(Base):
     cpf: Mapped[str] = mapped_column(String(11), primary_key=True)
     client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     scopes: Mapped[list] = mapped_column(JSON)
-
-
-# The authorization-code grant's tables, shared with assinatura_mock through the kernel's OAuth core.
-oauth = oauth_tables(Base, "login")
-AuthorizationRow = oauth.Authorization
-CodeRow = oauth.Code
-TokenRow = oauth.Token

@@ -8,17 +8,12 @@ skip the pages for ``login_hint=<cpf>`` (headless CI).
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sandbox_kernel.events.models.assinatura import (
-    AuthorizationCheck,
-    AuthorizationDenied,
-    AuthorizationRequested,
-    ConsentFailed,
-)
+from sandbox_kernel.events.models import assinatura as events
+from sandbox_kernel.oauth.store import AUTHORIZATION_TTL
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 from sandbox_kernel.registry_client import RegistryUnavailable
 
@@ -31,7 +26,6 @@ from ..web import form_fields
 
 router = APIRouter(tags=["CAS (OAuth)"])
 
-AUTHORIZATION_TTL = timedelta(minutes=30)
 MAX_CONSENT_ATTEMPTS = 5
 
 
@@ -65,7 +59,7 @@ async def authorize(
             ctx,
             client=None,
             client_id=client_id,
-            check=AuthorizationCheck.CLIENT_ID,
+            check=events.AuthorizationCheck.CLIENT_ID,
             reason=reason,
             expected="um client_id de assinatura cadastrado no registry",
         )
@@ -81,7 +75,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check=AuthorizationCheck.REDIRECT_URI,
+            check=events.AuthorizationCheck.REDIRECT_URI,
             reason="redirect_uri ausente ou diferente da cadastrada",
             expected=expected,
             received=redirect_uri,
@@ -96,7 +90,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check=AuthorizationCheck.RESPONSE_TYPE,
+            check=events.AuthorizationCheck.RESPONSE_TYPE,
             reason=reason,
             expected="code",
             received=response_type,
@@ -109,7 +103,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check=AuthorizationCheck.SCOPE,
+            check=events.AuthorizationCheck.SCOPE,
             reason=str(exc),
             expected="sign ou signature_session, mais govbr e/ou icp_brasil",
             received=scope,
@@ -131,7 +125,7 @@ async def authorize(
     async with ctx.runtime.transaction() as tx:
         tx.session.add(auth)
         tx.emit(
-            AuthorizationRequested(
+            events.AuthorizationRequested(
                 autorizacao_id=auth.id,
                 client_id=auth.client_id,
                 redirect_uri=redirect_uri,
@@ -160,7 +154,7 @@ async def _headless(ctx: Context, auth: AuthorizationRow, client: dict, hint: st
     if problem is not None:
         check, reason, expected = problem
         await _deny(ctx, auth, check, reason, hint, expected=expected)
-        status = 403 if check is AuthorizationCheck.BLOCKED else 400
+        status = 403 if check is events.AuthorizationCheck.BLOCKED else 400
         return _html(pages.bad_request(f"login_hint {hint}: {reason}"), status)
     assert persona is not None
     return RedirectResponse(
@@ -186,7 +180,12 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
     if problem and problem.check == "nivel":
         # §4.3: bronze accounts get the manual's message instead of the consent screen.
         await _deny(
-            ctx, auth, AuthorizationCheck.LEVEL, problem.message, persona["cpf"], expected=problem.expected
+            ctx,
+            auth,
+            events.AuthorizationCheck.LEVEL,
+            problem.message,
+            persona["cpf"],
+            expected=problem.expected,
         )
         return _html(pages.bronze(problem.message), 403)
     scopes = oauth.parse_scope(" ".join(auth.scopes))
@@ -206,7 +205,7 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
 async def _deny(
     ctx: Context,
     auth: AuthorizationRow,
-    check: AuthorizationCheck,
+    check: events.AuthorizationCheck,
     reason: str,
     cpf: str | None,
     expected: str | None = None,
@@ -217,7 +216,7 @@ async def _deny(
         if row is not None:
             row.status = "denied"
         tx.emit(
-            AuthorizationDenied(
+            events.AuthorizationDenied(
                 autorizacao_id=auth.id,
                 client_id=auth.client_id,
                 check=check,
@@ -242,7 +241,9 @@ async def consent_submit(request: Request) -> Response:
     if auth is None or auth.cpf is None:
         return _html(pages.expired(), 400)
     if acao == "cancelar":
-        await _deny(ctx, auth, AuthorizationCheck.CANCELLED, "o usuário cancelou a autorização", auth.cpf)
+        await _deny(
+            ctx, auth, events.AuthorizationCheck.CANCELLED, "o usuário cancelou a autorização", auth.cpf
+        )
         return RedirectResponse(
             oauth.redirect_with(auth.redirect_uri, {"error": "access_denied", "state": auth.state}),
             status_code=303,
@@ -259,7 +260,7 @@ async def consent_submit(request: Request) -> Response:
             if attempts >= MAX_CONSENT_ATTEMPTS:
                 row.status = "denied"
             tx.emit(
-                ConsentFailed(
+                events.ConsentFailed(
                     autorizacao_id=auth.id,
                     client_id=auth.client_id,
                     cpf=auth.cpf,

@@ -23,12 +23,8 @@ class OAuthError(Exception):
     reference: str | None = "acesso-govbr.md §2.1"
 
     def refusal_fields(self) -> dict:
-        return {
-            "check": self.check,
-            "reason": self.description,
-            "expected": self.expected,
-            "reference": self.reference,
-        }
+        """The one refusal shape for the event (the description is the reason)."""
+        return Refusal(self.check, self.description, self.expected, self.reference).fields()
 
     def body(self) -> dict:
         # The roteiro documents "erro_description"; OAuth libraries read "error_description": send both.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -24,6 +23,7 @@ from sandbox_kernel.events.models.login import (
     UserAuthenticated,
 )
 from sandbox_kernel.faults.hooks import authorize_refusal
+from sandbox_kernel.oauth.store import AUTHORIZATION_TTL
 
 from ..codes import current_session, issue_code, open_session, remember_client, remembered_consent
 from ..context import SESSION_COOKIE, TEMPLATES, LoginContext, ctx
@@ -34,7 +34,6 @@ from ..storage import AuthorizationRow, aware, now
 
 router = APIRouter(tags=["Acesso GOV.BR: autorização"])
 
-AUTHORIZATION_TTL = timedelta(minutes=30)
 LEVEL_LABELS = {"bronze": "Bronze", "prata": "Prata", "ouro": "Ouro"}
 SCOPE_DATA = {
     "openid": "CPF (identificação da conta gov.br)",

@@ -8,7 +8,7 @@ one UPDATE that only finds it unused, so concurrent exchanges of one code give e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, select, update
@@ -31,6 +31,10 @@ from .domain import (
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+# How long an /authorize request may wait for the user to log in and consent.
+AUTHORIZATION_TTL = timedelta(minutes=30)
 
 
 class CodeColumns:
