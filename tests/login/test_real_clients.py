@@ -84,7 +84,11 @@ async def test_omniauth_without_nonce_on_a_legacy_client_and_the_legacy_selo_api
     body = selos.json()
     assert body and all(set(item) == {"id", "nivel", "descricao"} for item in body)
     assert all(isinstance(item["nivel"], int) for item in body)
-    assert any(item["nivel"] == 3 and item["descricao"] == "Certificado Digital" for item in body)  # ouro
+    # the ouro persona: Receita (201) and a bank (604) → Conformidade; CIN facial (901) → Biometria
+    assert body == [
+        {"id": 0, "nivel": 1, "descricao": "Conformidade"},
+        {"id": 0, "nivel": 4, "descricao": "Biometria"},
+    ]
     forged = await stack.login.get("/api/info/usuario/selo", headers={"Authorization": "Bearer x.y.z"})
     assert forged.status_code == 401 and forged.json()["errors"][0]["code"] == "ACCESSTOKEN_MUSTBEVALID"
 

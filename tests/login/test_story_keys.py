@@ -55,7 +55,9 @@ async def test_a_headless_login_is_one_key_one_partition_in_order(stack, sandbox
     story = [e for e in sandbox_events.received if e.key == done.key]
     assert done.key.startswith(cid + "/") and len(done.key) > len(cid) + 1
     assert [e.type.removeprefix(PREFIX) for e in story] == FLOW  # every step, in the order it happened
-    mine = [e for e in sandbox_events.received if e.data.get("client_id") == cid]
+    mine = [
+        e for e in sandbox_events.received if e.type.startswith(PREFIX) and e.data.get("client_id") == cid
+    ]
     assert {e.key for e in mine} == {done.key}
     assert len({(e.topic, e.partition) for e in story}) == 1
     offsets = [e.offset for e in story]
