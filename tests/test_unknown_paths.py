@@ -66,3 +66,9 @@ async def test_wrong_method_keeps_405_and_allow_header(client_of):
     assert response.status_code == 405
     assert "GET" in response.headers["allow"]
     assert response.json()["error"] == "Method Not Allowed"
+
+
+async def test_console_answers_the_sandbox_format(client_of):
+    response = await client_of("console").get("/api/nada")
+    assert response.status_code == 404
+    assert response.json()["erro"] == "nao_encontrado"

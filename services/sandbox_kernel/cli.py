@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,6 +23,8 @@ from .info import sandbox_info
 from .overrides_cli import clock_app, faults_app
 from .readiness.cli import readiness_app
 from .registry_cli import lab_app, registry_app
+from .replay_cli import add_replay_commands
+from .scenario_cli import scenario_app
 from .services import SERVICES, resolve_service
 from .settings import load_settings
 
@@ -29,10 +33,12 @@ app = typer.Typer(
 )
 events_app = typer.Typer(help="Eventos CloudEvents publicados no Kafka.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+add_replay_commands(events_app)
 app.add_typer(registry_app, name="registry")
 app.add_typer(lab_app, name="lab")
 app.add_typer(clock_app, name="clock")
 app.add_typer(faults_app, name="faults")
+app.add_typer(scenario_app, name="scenario")
 app.add_typer(readiness_app, name="readiness")
 
 console = Console()
@@ -44,10 +50,25 @@ def up(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Iniciar só estes serviços (repita a opção).")
     ] = None,
+    tls: Annotated[
+        bool, typer.Option("--tls", help="HTTPS em todos os serviços (SANDBOX_TLS=true).")
+    ] = False,
+    real_hosts: Annotated[
+        bool,
+        typer.Option(
+            "--real-hosts",
+            help="Serve os nomes reais de staging em 127.0.0.1:443 (SANDBOX_REAL_HOSTS=true); veja `trust`.",
+        ),
+    ] = False,
 ) -> None:
     """Inicia o broker (se não houver Kafka externo) e os serviços, cada um em seu processo."""
     from .supervisor import run_up
 
+    # Through the environment, so that every service process sees the same mode.
+    if tls:
+        os.environ["SANDBOX_TLS"] = "true"
+    if real_hosts:
+        os.environ["SANDBOX_REAL_HOSTS"] = "true"
     settings = load_settings()
     services = [resolve_service(name) for name in only] if only else list(SERVICES.values())
     raise typer.Exit(run_up(settings, services, console))
@@ -69,6 +90,38 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="Saída JSON para 
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     console.print_json(data=data)
+
+
+@app.command()
+def trust(
+    write_hosts: Annotated[
+        bool, typer.Option("--write-hosts", help="Também adiciona os nomes reais ao arquivo de hosts.")
+    ] = False,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Remove a raiz e as linhas de hosts do sandbox.")
+    ] = False,
+    hosts_file: Annotated[Path, typer.Option("--hosts-file", help="Arquivo de hosts.")] = Path("/etc/hosts"),
+) -> None:
+    """Instala a raiz do sandbox no repositório do sistema e no NSS e mostra as linhas de /etc/hosts."""
+    from . import trust as t
+
+    settings = load_settings()
+    if undo:
+        for line in (t.remove_system(), t.remove_nss(), t.remove_hosts(hosts_file)):
+            console.print(line, highlight=False, soft_wrap=True)
+        return
+    pem = t.root_pem(settings)
+    root_path = settings.data_dir.resolve() / "pki" / "raiz-sandbox.crt"
+    console.print(f"raiz do sandbox: {root_path} (sha256 {t.fingerprint(pem)[:16]}…)", highlight=False)
+    for line in (t.install_system(pem), t.install_nss(root_path)):
+        console.print(line, highlight=False, soft_wrap=True)
+    line = t.hosts_line(settings)
+    if write_hosts:
+        console.print(t.write_hosts(hosts_file, line), highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Adicione a {hosts_file} (ou rode com --write-hosts):", highlight=False)
+        sys.stdout.write(f"{line}\n")
+    console.print("Desfazer: govbr-sandbox trust --undo", highlight=False)
 
 
 @events_app.command("tail")

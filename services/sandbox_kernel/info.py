@@ -12,6 +12,7 @@ from .events.topics import NO_ENTE, topic_for
 from .secrets import admin_token_path
 from .services import SERVICES
 from .settings import Settings
+from .trust import hosts_line
 
 # Where the registry package ships its default personas (read as a file: the kernel imports no service).
 DEFAULT_PERSONAS_FILE = (
@@ -31,6 +32,8 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
             "docs": f"{url}/docs",
             "replaces": list(s.replaces),
         }
+        if settings.real_hosts:
+            services[s.package]["real_urls"] = [settings.real_host_url(h) for h in s.replaces]
     registry_url = services["registry"]["url"]
     ns = settings.topic_namespace
     data_dir = settings.data_dir
@@ -84,6 +87,12 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
         "console": {
             "url": services["console"]["url"],
             "eventos": services["console"]["url"] + "/api/eventos",
+        },
+        "https": {
+            "tls": settings.https,
+            "real_hosts": settings.real_hosts,
+            "real_hosts_port": settings.real_hosts_port,
+            "hosts_line": hosts_line(settings),
         },
         # What tramita_mock wrote about itself (base URLs, CA paths, robot units and systems; no secrets).
         "tramita": _json_file(data_dir / "tramita" / "info.json"),

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from .errors import SandboxConfigError
 from .info import sandbox_info
+from .services import local_verify
 from .settings import Settings, load_settings
 
 registry_app = typer.Typer(
@@ -39,7 +40,10 @@ def _client(settings: Settings) -> httpx.Client:
             "token de administrador desconhecido: inicie o sandbox (govbr-sandbox up) antes",
         )
     return httpx.Client(
-        base_url=info["registry"]["api"], headers={"Authorization": f"Bearer {token}"}, timeout=300.0
+        base_url=info["registry"]["api"],
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=300.0,
+        verify=local_verify(settings),
     )
 
 

@@ -58,7 +58,9 @@ class ServiceInfo:
         return self.scheme_of()
 
     def url(self, settings: Settings) -> str:
-        return f"{self.scheme_of(settings)}://{settings.host}:{settings.port_of(self.name)}"
+        """The local URL (what ``up`` probes); the real-hosts mode adds the staging names in front."""
+        scheme = "https" if settings.https else self.scheme_of(settings)
+        return f"{scheme}://{settings.host}:{settings.port_of(self.name)}"
 
 
 def local_verify(settings: Settings) -> ssl.SSLContext | bool:

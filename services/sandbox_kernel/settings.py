@@ -65,17 +65,28 @@ class Settings(BaseSettings):
     console_port: int = Field(
         8184, description="Porta do console (eventos, histórias, páginas do ente e da turma)."
     )
+    tls: bool = Field(
+        False,
+        description="Servir HTTPS em todos os serviços, com certificado emitido pela raiz do sandbox "
+        "(<data dir>/pki/raiz-sandbox.crt; `govbr-sandbox trust` a instala).",
+    )
+    real_hosts: bool = Field(
+        False,
+        description="Modo de nomes reais (`up --real-hosts`): HTTPS com os nomes de staging (sso.staging.acesso.gov.br "
+        "etc.) em <host>:<real_hosts_port>, roteados por SNI; issuer e URLs usam esses nomes.",
+    )
+    real_hosts_port: int = Field(443, description="Porta HTTPS do modo de nomes reais.")
     admin_token: str | None = Field(
         None,
         description="Token de administrador do registry. Vazio: gerado no primeiro início e guardado em "
         "<data dir>/admin-token (veja `govbr-sandbox info --json`).",
     )
     registry_url: str | None = Field(
-        None, description="URL do registry para os outros serviços. Vazio: http://<host>:<registry_port>."
+        None, description="URL do registry para os outros serviços. Vazio: http(s)://<host>:<registry_port>."
     )
     login_issuer: str | None = Field(
         None,
-        description="URL pública do login_mock (issuer, com a barra final como o real). Vazio: http://<host>:<login_port>/.",
+        description="URL pública do login_mock (issuer, com a barra final como o real). Vazio: http(s)://<host>:<login_port>/ (no modo de nomes reais, https://sso.staging.acesso.gov.br/).",
     )
     relay_batch_size: int = Field(500, ge=1, description="Eventos publicados por lote pelo relay do outbox.")
     outbox_retention: timedelta = Field(
@@ -97,12 +108,30 @@ class Settings(BaseSettings):
         return self.kafka_bootstrap_servers or f"{self.broker_host}:{self.broker_port}"
 
     @property
+    def https(self) -> bool:
+        """Every service serves HTTPS (the real-hosts mode implies it)."""
+        return self.tls or self.real_hosts
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.https else "http"
+
+    def real_host_url(self, host: str) -> str:
+        """``https://<real staging host>`` as the real-hosts front serves it (port only when not 443)."""
+        return f"https://{host}" + ("" if self.real_hosts_port == 443 else f":{self.real_hosts_port}")
+
+    @property
     def registry_base_url(self) -> str:
-        return (self.registry_url or f"http://{self.host}:{self.registry_port}").rstrip("/")
+        return (self.registry_url or f"{self.scheme}://{self.host}:{self.registry_port}").rstrip("/")
 
     @property
     def login_issuer_url(self) -> str:
-        base = self.login_issuer or f"http://{self.host}:{self.login_port}/"
+        if self.login_issuer:
+            base = self.login_issuer
+        elif self.real_hosts:
+            base = self.real_host_url("sso.staging.acesso.gov.br") + "/"
+        else:
+            base = f"{self.scheme}://{self.host}:{self.login_port}/"
         return base if base.endswith("/") else base + "/"
 
     def port_of(self, service: str) -> int:

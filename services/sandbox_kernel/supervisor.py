@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .broker import EmbeddedBroker
+from .broker import EmbeddedBroker, require_free_port
+from .front import Front
 from .process import child_preexec
 from .serve import preflight
 from .services import ServiceInfo, local_verify
@@ -38,6 +39,7 @@ COLORS = {
     "tramita": "yellow",
     "console": "bright_white",
     "broker": "blue",
+    "front": "bright_white",
 }
 
 
@@ -57,6 +59,7 @@ class Supervisor:
         self.console = console
         self.children = [Child(s) for s in services]
         self.broker: EmbeddedBroker | None = None
+        self.front: Front | None = None
         self.stop_requested = asyncio.Event()
         self.failure: str | None = None
 
@@ -72,6 +75,8 @@ class Supervisor:
             for child in self.children:
                 await self._spawn(child)
             health = await self._wait_healthy()
+            if self.failure is None and self.settings.real_hosts:
+                await self._start_front()
             if self.failure is None:
                 self._print_table(health)
                 await self._watch()
@@ -87,6 +92,8 @@ class Supervisor:
 
     async def _preflight(self) -> None:
         s = self.settings
+        if s.real_hosts:
+            require_free_port(s.host, s.real_hosts_port, "SANDBOX_REAL_HOSTS_PORT")
         for child in self.children:
             # asyncio.run inside preflight needs a thread of its own
             await asyncio.to_thread(preflight, s, child.service)
@@ -156,6 +163,19 @@ class Supervisor:
                 await asyncio.sleep(0.2)
         return result
 
+    async def _start_front(self) -> None:
+        """Real-hosts mode: the SNI front on <host>:<real_hosts_port> (front.py)."""
+        try:
+            self.front = await Front(self.settings).start()
+        except OSError as exc:
+            self.failure = (
+                f"SANDBOX_REAL_HOSTS_PORT: não consegui escutar em {self.settings.real_hosts_port} ({exc})"
+            )
+            return
+        where = f"{self.settings.host}:{self.settings.real_hosts_port}"
+        self._say("front", f"nomes reais de staging em {where} (SNI): " + ", ".join(self.front.routes))
+        self._say("front", "confie na raiz e aponte os nomes para cá: govbr-sandbox trust --write-hosts")
+
     async def _probe(self, url: str) -> str | None:
         """'ok', 'degraded: <reason>', or None while the service does not answer."""
         try:
@@ -180,9 +200,7 @@ class Supervisor:
             url = s.url(self.settings)
             status = health.get(s.name, "?")
             style = "green" if status == "ok" else "yellow"
-            table.add_row(
-                s.package, url, "\n".join(s.replaces) or _role(s.name), Text(status, style=style)
-            )
+            table.add_row(s.package, url, "\n".join(s.replaces) or _role(s.name), Text(status, style=style))
         kind = "embutido (Tansu)" if self.broker else "externo"
         table.add_row("kafka", self.settings.bootstrap_servers, kind, Text("ok", style="green"))
         self.console.print(table)
@@ -279,6 +297,8 @@ class Supervisor:
                 with contextlib.suppress(ProcessLookupError):
                     child.process.kill()  # type: ignore[union-attr]
                 await child.process.wait()  # type: ignore[union-attr]
+        if self.front:
+            await self.front.stop()
         if self.broker:
             self.broker.stop()
 

@@ -6,7 +6,11 @@ from sandbox_kernel.settings import Settings
 
 
 def connection_info(settings: Settings, tls_files: dict[str, str], robots: list[dict]) -> dict:
-    base = f"https://{settings.host}:{settings.tramita_port}"
+    base = (
+        settings.real_host_url("homolog.api.processoeletronico.gov.br")
+        if settings.real_hosts
+        else f"https://{settings.host}:{settings.tramita_port}"
+    )
     return {
         "base_url": f"{base}/interoperabilidade/rest/v3/",
         "base_url_v4": f"{base}/interoperabilidade/rest/v4/",

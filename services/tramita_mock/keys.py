@@ -1,6 +1,6 @@
 """Key material of the Tramita mock, made once per data dir under ``<data dir>/tramita/``.
 
-- ``tls/servidor.crt|key``: the HTTPS server certificate (127.0.0.1, localhost), issued by the sandbox root.
+- the HTTPS server certificate is the kernel's (``sandbox_kernel.tls``: 127.0.0.1, localhost and the real host names).
 - ``tls/clientes-ca.pem``: what client certificates are verified against: the sandbox root plus the
   intermediate that signs Tramita system certificates (the same one the registry uses; clients usually
   present only their leaf). Clients trust the server with ``<data dir>/pki/raiz-sandbox.crt`` (or the
@@ -18,6 +18,7 @@ from cryptography.x509.oid import NameOID
 from sandbox_kernel.pki import Issued, SandboxPKI, cert_pem, issue
 from sandbox_kernel.pki import kept as _kept
 from sandbox_kernel.settings import Settings
+from sandbox_kernel.tls import server_files
 
 # Same stem and name as the registry's issuer of system certificates (shared PKI dir, made once).
 SYSTEMS_CA_STEM = "tramita-sistemas"
@@ -46,14 +47,15 @@ def tls_files(settings: Settings) -> dict[str, str]:
     """Server certificate, key and the CA bundle for client certificates; made on first use."""
     pki = SandboxPKI(settings.data_dir)
     tls_dir = tramita_dir(settings) / "tls"
-    hosts = list(dict.fromkeys(["127.0.0.1", "localhost", settings.host]))
-    _kept(tls_dir, "servidor", lambda: pki.tls_server(hosts, days=3650))
+    tls_dir.mkdir(parents=True, exist_ok=True)
+    # The kernel's HTTPS certificate: also valid for homolog.api.processoeletronico.gov.br (real-hosts mode).
+    server = server_files(settings)
     systems_ca = pki.kept_intermediate(SYSTEMS_CA_STEM, SYSTEMS_CA_NAME)
     ca_path = tls_dir / "clientes-ca.pem"
     ca_path.write_bytes(pki.root.cert_pem + cert_pem(systems_ca.certificate))
     return {
-        "certfile": str(tls_dir / "servidor.crt"),
-        "keyfile": str(tls_dir / "servidor.key"),
+        "certfile": server["certfile"],
+        "keyfile": server["keyfile"],
         "client_ca": str(ca_path),
         "server_ca": str(pki.root_cert_path),
     }

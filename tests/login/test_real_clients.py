@@ -44,7 +44,8 @@ async def test_php_example_171_character_verifier_is_accepted_with_a_warning(sta
     issued = await sandbox_events.wait_for(
         type="br.gov.sandbox.login.token.issued", match={"client_id": client["client_id"]}
     )
-    assert len(issued.data["warnings"]) == 1 and "43 a 128" in issued.data["warnings"][0]
+    assert issued.data["warnings"] == ["code_verifier_length"]
+    assert "171 caracteres" in issued.data["warning"] and "43 a 128" in issued.data["warning"]
     assert verifier not in str(issued.data)
 
     strict = await stack.register(auto_approve=True, pkce_verifier_strict=True)
@@ -54,7 +55,7 @@ async def test_php_example_171_character_verifier_is_accepted_with_a_warning(sta
     rejected = await sandbox_events.wait_for(
         type="br.gov.sandbox.login.token.rejected", match={"client_id": strict["client_id"]}
     )
-    assert rejected.data["check"] == "pkce_verifier_format"
+    assert rejected.data["check"] == "pkce_verifier_length"
     assert rejected.data["reference"] == "acesso-govbr.md §2.2"
 
 

@@ -18,7 +18,14 @@ from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.login import TokenIssued, TokenRejected
 from sandbox_kernel.faults.id_token import faulted_id_token
 from sandbox_kernel.oauth import store
-from sandbox_kernel.oauth.domain import Refusal, TokenCheck, TokenRequest, VerifierPolicy
+from sandbox_kernel.oauth.domain import (
+    CODE_VERIFIER_LENGTH,
+    VERIFIER_RULE,
+    Refusal,
+    TokenCheck,
+    TokenRequest,
+    VerifierPolicy,
+)
 from sandbox_kernel.oauth.http import token_request
 
 from ..context import LoginContext, ctx, emit_in
@@ -114,8 +121,16 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
                 id_token_ttl=int(client.get("id_token_ttl", 60)),
                 jti=access["jti"],
                 warnings=list(prepared.warnings),
+                warning=_explain(prepared.warnings, req),
             ),
             client,
             row.story,
         )
     return JSONResponse(body, headers=NO_STORE)
+
+
+def _explain(warnings: tuple[str, ...], req: TokenRequest) -> str | None:
+    if CODE_VERIFIER_LENGTH not in warnings:
+        return None
+    length = len(req.get("code_verifier") or "")
+    return f"code_verifier com {length} caracteres aceito; a regra é {VERIFIER_RULE}"

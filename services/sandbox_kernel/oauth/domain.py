@@ -64,6 +64,7 @@ class TokenCheck(StrEnum):
     CODE_EXPIRED = "code_expired"
     REDIRECT_MISMATCH = "redirect_mismatch"
     VERIFIER_MISSING = "pkce_verifier_missing"
+    VERIFIER_LENGTH = "pkce_verifier_length"
     VERIFIER_FORMAT = "pkce_verifier_format"
     PKCE_MISMATCH = "pkce_mismatch"
     PERSONA_GONE = "persona_gone"
@@ -198,6 +199,7 @@ class VerifierPolicy(StrEnum):
 
 
 VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]+$")
+CODE_VERIFIER_LENGTH = "code_verifier_length"  # the rule bent for the official PHP example (a warning id)
 VERIFIER_RULE = "code_verifier de 43 a 128 caracteres [A-Za-z0-9-._~] (RFC 7636 §4.1; acesso-govbr.md §2.2)"
 
 
@@ -261,10 +263,17 @@ def pkce_warnings(verifier: str | None, challenge: str, policy: VerifierPolicy) 
             TokenCheck.VERIFIER_MISSING, "code_verifier ausente (o authorize usou PKCE).", VERIFIER_RULE
         )
     too_long = len(verifier) > 128
-    if len(verifier) < 43 or not VERIFIER.match(verifier) or (too_long and policy is VerifierPolicy.STRICT):
+    if len(verifier) < 43 or (too_long and policy is VerifierPolicy.STRICT):
+        raise Refusal(
+            TokenCheck.VERIFIER_LENGTH,
+            f"code_verifier deve ter de 43 a 128 caracteres (recebido: {len(verifier)}).",
+            VERIFIER_RULE,
+            "acesso-govbr.md §2.2",
+        )
+    if not VERIFIER.match(verifier):
         raise Refusal(
             TokenCheck.VERIFIER_FORMAT,
-            f"code_verifier deve ter de 43 a 128 caracteres [A-Za-z0-9-._~] (recebido: {len(verifier)}).",
+            "code_verifier só pode ter os caracteres [A-Za-z0-9-._~].",
             VERIFIER_RULE,
             "acesso-govbr.md §2.2",
         )
@@ -276,7 +285,7 @@ def pkce_warnings(verifier: str | None, challenge: str, policy: VerifierPolicy) 
             "acesso-govbr.md §2.1",
         )
     if too_long:
-        return (f"code_verifier com {len(verifier)} caracteres aceito; a regra é {VERIFIER_RULE}",)
+        return (CODE_VERIFIER_LENGTH,)
     return ()
 
 

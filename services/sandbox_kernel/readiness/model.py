@@ -79,6 +79,7 @@ class Rule(BaseModel):
     como: str = Field(description="Como a regra é julgada.")
     correcao: str = Field(description="O que mudar na integração, em português.")
     avalia: Judgement | None = None  # None: nothing in the stream can judge it
+    ativo: bool = Field(False, description="Julgada pelo ensaio ativo (`govbr-sandbox readiness login`).")
 
 
 class Evidence(BaseModel):
@@ -110,6 +111,12 @@ class Summary(BaseModel):
     bloqueios: list[str] = Field([], description="Regras automáticas que bloqueiam e falharam.")
 
 
+class PlatformState(StrEnum):
+    PRONTA = "pronta"  # activity, and no blocking automatic rule failed
+    NAO_PRONTA = "nao_pronta"
+    SEM_ATIVIDADE = "sem_atividade"  # nothing to judge: never "ready"
+
+
 class Report(BaseModel):
     """``govbr-sandbox readiness report --json``."""
 
@@ -117,6 +124,9 @@ class Report(BaseModel):
     ente: str
     gerado_em: datetime
     eventos_lidos: int
-    pronto_para_homologacao: bool
+    pronto_para_homologacao: bool = Field(
+        description="Ao menos uma plataforma com atividade, e todas as que têm atividade prontas."
+    )
+    plataformas: dict[str, PlatformState] = {}
     resumo: Summary
     achados: list[Finding]

@@ -50,6 +50,7 @@ class SignatureCheck(StrEnum):
     BODY_INVALID = "corpo_invalido"
     HASH_MISSING = "hash_ausente"
     HASH_EMPTY = "hash_vazio"
+    HASH_NOT_TEXT = "hash_nao_texto"
     HASH_HEX = "hash_hexadecimal"
     HASH_BASE64URL = "hash_base64url"
     HASH_NOT_BASE64 = "hash_nao_base64"

@@ -144,7 +144,8 @@ class TokenIssued(EventData):
     expires_in: int
     id_token_ttl: int
     jti: str
-    warnings: list[str] = []  # rules bent to accept a real client (e.g. a 171-character code_verifier)
+    warnings: list[str] = []  # ids of rules bent to accept a real client (e.g. code_verifier_length)
+    warning: str | None = None  # the same, for people: which rule and what the client sent
 
 
 @catalog.register(
