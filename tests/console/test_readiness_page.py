@@ -6,34 +6,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from playwright.async_api import async_playwright, expect
-
-from sandbox_kernel.testing.browser import launch_chromium
+from playwright.async_api import expect
 
 from .conftest import headless_login, headless_signature
+from .test_pages import _signed_in, browser  # noqa: F401 - the same browser fixture and sign-in
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-async def browser():
-    async with async_playwright() as pw:
-        chromium = await launch_chromium(pw)
-        yield chromium
-        await chromium.close()
-
-
-async def _signed_in(browser, stack, key: str):
-    context = await browser.new_context(locale="pt-BR", viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    await page.goto(f"{stack.console.url}/entrar")
-    await page.fill("#chave", key)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{stack.console.url}/")
-    return page
-
-
-async def test_trainee_and_trainer_see_the_readiness_report(browser, stack):
+async def test_trainee_and_trainer_see_the_readiness_report(browser, stack):  # noqa: F811
     a, b = stack.trainees
     page = await _signed_in(browser, stack, a.api_key)
     await page.goto(f"{stack.console.url}/prontidao")
@@ -51,7 +32,9 @@ async def test_trainee_and_trainer_see_the_readiness_report(browser, stack):
     await expect(page.locator("#regra-LOGIN-03 td.resultado")).to_have_text("passa")
     await expect(page.locator("#regra-ASSIN-05 td.resultado")).to_have_text("passa")
     await expect(page.locator("#regra-TRAM-01 td.resultado")).to_have_text("não avaliada")
-    await expect(page.locator("#plataformas [data-plataforma=tramita]")).to_have_text("tramita: sem atividade")
+    await expect(page.locator("#plataformas [data-plataforma=tramita]")).to_have_text(
+        "tramita: sem atividade"
+    )
     await expect(page.locator("#plataformas [data-plataforma=login]")).to_have_text("login: pronta")
     failing = await page.locator("tr.achado.falha").all_inner_texts()
     assert "Pronto para pedir" in await page.locator("#veredito").inner_text(), failing

@@ -1,6 +1,6 @@
 """GET /oauth2.0/authorize and the consent screen (reference assinatura-govbr.md §2.2).
 
-authorize → (who is the user: ``identity.begin``) → consent with the SMS code (``12345`` in the sandbox,
+authorize → (who is the user: ``routes.login.begin``) → consent with the SMS code (``12345`` in the sandbox,
 as in staging) → redirect to ``redirect_uri`` with ``code`` and ``state``. Clients with ``auto_approve``
 skip the pages for ``login_hint=<cpf>`` (headless CI).
 """
@@ -17,12 +17,13 @@ from sandbox_kernel.oauth.store import AUTHORIZATION_TTL
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 from sandbox_kernel.registry_client import RegistryUnavailable
 
-from .. import authorization, identity, pages
+from .. import authorization, pages
 from ..context import Context, ctx_of, story_key
 from ..domain import oauth
 from ..domain.personas import account_problem, signing_problem
 from ..storage import AuthorizationRow, now
 from ..web import form_fields
+from . import login
 
 router = APIRouter(tags=["CAS (OAuth)"])
 
@@ -141,7 +142,7 @@ async def authorize(
         )
     if headless:
         return await _headless(ctx, auth, client, hint or "")
-    return await identity.begin(request, ctx, auth, hint)
+    return await login.begin(request, ctx, auth, hint)
 
 
 async def _headless(ctx: Context, auth: AuthorizationRow, client: dict, hint: str) -> Response:

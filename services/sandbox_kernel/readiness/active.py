@@ -223,18 +223,7 @@ def judge_case(case: str, rule: Rule, observed: Observation) -> Finding:
     else:
         outcome = Outcome.AUTOAVALIACAO
         why = "O serviço respondeu 2xx mas não usou o token: confira a página final se o login foi recusado."
-    return Finding(
-        regra=rule.id,
-        plataforma=rule.plataforma,
-        titulo=rule.titulo,
-        referencia=rule.referencia,
-        veredito=rule.veredito,
-        severidade=rule.severidade,
-        resultado=outcome,
-        explicacao=why,
-        correcao=rule.correcao if outcome is not Outcome.PASSA else None,
-        evidencias=shown,
-    )
+    return Finding.of(rule, outcome, why, shown)
 
 
 async def conformance_run(
@@ -281,14 +270,4 @@ def _summary(rule: Rule, findings: list[Finding]) -> Finding:
         if unclear
         else f"Recusou todos os {len(cases)} id_tokens adulterados."
     )
-    return Finding(
-        regra=rule.id,
-        plataforma=rule.plataforma,
-        titulo=rule.titulo,
-        referencia=rule.referencia,
-        veredito=rule.veredito,
-        severidade=rule.severidade,
-        resultado=outcome,
-        explicacao=why,
-        correcao=rule.correcao if outcome is not Outcome.PASSA else None,
-    )
+    return Finding.of(rule, outcome, why)

@@ -111,19 +111,7 @@ def _sequences(events: list[dict], sequence: Sequence, own: frozenset[str] | Non
 
 def judge_rule(rule: Rule, events: list[dict], own_systems: frozenset[str] | None = None) -> Finding:
     def finding(outcome: Outcome, why: str, decisive: Iterable[dict] = ()) -> Finding:
-        shown = [evidence(e) for e in list(decisive)[:MAX_EVIDENCE]]
-        return Finding(
-            regra=rule.id,
-            plataforma=rule.plataforma,
-            titulo=rule.titulo,
-            referencia=rule.referencia,
-            veredito=rule.veredito,
-            severidade=rule.severidade,
-            resultado=outcome,
-            explicacao=why,
-            correcao=rule.correcao if outcome in (Outcome.FALHA, Outcome.AUTOAVALIACAO) else None,
-            evidencias=shown,
-        )
+        return Finding.of(rule, outcome, why, [evidence(e) for e in list(decisive)[:MAX_EVIDENCE]])
 
     if rule.ativo:
         return finding(

@@ -102,6 +102,22 @@ class Finding(BaseModel):
     correcao: str | None = None
     evidencias: list[Evidence] = []
 
+    @classmethod
+    def of(cls, rule: Rule, outcome: Outcome, why: str, evidence: list[Evidence] | None = None) -> Finding:
+        """A verdict on ``rule``; the fix is shown whenever a person has something to do."""
+        return cls(
+            regra=rule.id,
+            plataforma=rule.plataforma,
+            titulo=rule.titulo,
+            referencia=rule.referencia,
+            veredito=rule.veredito,
+            severidade=rule.severidade,
+            resultado=outcome,
+            explicacao=why,
+            correcao=rule.correcao if outcome in (Outcome.FALHA, Outcome.AUTOAVALIACAO) else None,
+            evidencias=evidence or [],
+        )
+
 
 class Summary(BaseModel):
     passa: int = 0
