@@ -25,6 +25,7 @@ from sandbox_kernel.settings import Settings
 from . import identity
 from .context import Context
 from .domain.certificates import SigningPKI, Urls, signing_pki
+from .error_docs import ERRORS
 from .options import AssinaturaOptions
 from .routes import api, authorize, sandbox, token
 from .storage import metadata
@@ -60,6 +61,7 @@ def create_app(
         description=DESCRIPTION,
         routers=ROUTERS,
         on_startup=startup,
+        errors=ERRORS,
     )
     _close_registry_on_shutdown(app)
 
