@@ -46,7 +46,9 @@ def sandbox_stack(*services: str, database_url: str | None = None) -> Iterator[S
     tmp = Path(tempfile.mkdtemp())
     with ExitStack() as stack:
         broker = stack.enter_context(EmbeddedBroker("127.0.0.1", free_port()))
-        ports = {f"{name}_port": free_port() for name in ("registry", "login", "assinatura", "tramita")}
+        ports = {
+            f"{name}_port": free_port() for name in ("registry", "login", "assinatura", "tramita", "console")
+        }
         settings = Settings(
             data_dir=tmp,
             database_url=database_url,
@@ -58,7 +60,7 @@ def sandbox_stack(*services: str, database_url: str | None = None) -> Iterator[S
         for name in services:
             proc = ServiceProcess(name, settings, tmp / f"{name}.log")
             stack.callback(proc.stop)
-            processes[name] = proc.start(timeout=START_TIMEOUT.get(name, 30.0))
+            processes[name] = proc.start(timeout=START_TIMEOUT.get(name, 90.0))
         yield Stack(settings, tmp, processes)
     shutil.rmtree(tmp, ignore_errors=True)
 

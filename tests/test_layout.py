@@ -112,3 +112,9 @@ def test_no_file_under_services_is_over_500_lines():
     assert not unexplained, f"split these (limit {MAX_LINES} lines): {unexplained}"
     expired = [p for p in over if OVERSIZE_ALLOWED[p][0] < today]
     assert not expired, f"the allowance to stay over {MAX_LINES} lines has expired: {expired}"
+
+
+def test_contributing_maps_every_service():
+    text = (SERVICES_DIR.parent / "CONTRIBUTING.md").read_text()
+    unmapped = [package for package in PACKAGES if f"\n### {package}" not in text]
+    assert not unmapped, f"CONTRIBUTING.md has no module map for {unmapped}"

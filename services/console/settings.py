@@ -19,5 +19,6 @@ class ConsoleSettings(ServiceSettings):
         10.0, ge=0, description="Por quanto tempo uma chave validada no registry vale sem nova consulta."
     )
     secure_cookie: bool = Field(
-        False, description="Cookie de sessão só em HTTPS (ligue atrás de um proxy TLS)."
+        False,
+        description="Cookie de sessão só em HTTPS: ligue atrás de um proxy TLS (com SANDBOX_TLS já vale).",
     )

@@ -143,6 +143,19 @@ async def latest_events(
     return [e for e in map(to_event, rows) if scope.allows(e) and flt.matches(e)]
 
 
+async def ente_cloudevents(db: Database, ente: str, limit: int) -> list[dict]:
+    """The newest ``limit`` CloudEvents (structured JSON) of one ente, oldest first: the readiness input."""
+    stmt = (
+        select(EventRow.seq, EventRow.topic, EventRow.body)
+        .where(EventRow.ente == ente)
+        .order_by(EventRow.seq.desc())
+        .limit(limit)
+    )
+    async with db.session() as session:
+        rows = (await session.execute(stmt)).all()
+    return [to_event(r).cloudevent for r in reversed(rows)]
+
+
 async def milestone_events(db: Database, entes: list[str]) -> list[ConsoleEvent]:
     stmt = select(EventRow.seq, EventRow.topic, EventRow.body).where(
         EventRow.milestone.is_not(None), EventRow.ente.in_(entes)

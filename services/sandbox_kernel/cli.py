@@ -23,6 +23,8 @@ from .info import sandbox_info
 from .overrides_cli import clock_app, faults_app
 from .readiness.cli import readiness_app
 from .registry_cli import lab_app, registry_app
+from .replay_cli import add_replay_commands
+from .scenario_cli import scenario_app
 from .services import SERVICES, resolve_service
 from .settings import load_settings
 
@@ -31,10 +33,12 @@ app = typer.Typer(
 )
 events_app = typer.Typer(help="Eventos CloudEvents publicados no Kafka.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+add_replay_commands(events_app)
 app.add_typer(registry_app, name="registry")
 app.add_typer(lab_app, name="lab")
 app.add_typer(clock_app, name="clock")
 app.add_typer(faults_app, name="faults")
+app.add_typer(scenario_app, name="scenario")
 app.add_typer(readiness_app, name="readiness")
 
 console = Console()

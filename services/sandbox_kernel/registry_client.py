@@ -43,11 +43,11 @@ class RegistryClient:
     def invalidate(self) -> None:
         self._cache.clear()
 
-    async def _get(self, path: str, params: dict | None = None) -> Any:
-        """GET with cache; ``None`` for 404."""
+    async def _get(self, path: str, params: dict | None = None, *, fresh: bool = False) -> Any:
+        """GET with cache (``fresh``: ask the registry even on a hit); ``None`` for 404."""
         key = path + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
         hit = self._cache.get(key)
-        if hit and time.monotonic() - hit[0] < self.ttl:
+        if hit and not fresh and time.monotonic() - hit[0] < self.ttl:
             return hit[1]
         try:
             response = await self._http.get(path, params=params)
@@ -103,8 +103,9 @@ class RegistryClient:
         self.invalidate()
         return response.json()["client_secret"]
 
-    async def certificate_owner(self, fingerprint_sha256: str) -> dict | None:
-        return await self._get(f"/certificates/{fingerprint_sha256}")
+    async def certificate_owner(self, fingerprint_sha256: str, *, fresh: bool = False) -> dict | None:
+        """Who holds this certificate; ``fresh`` when a revocation must take effect at once."""
+        return await self._get(f"/certificates/{fingerprint_sha256}", fresh=fresh)
 
     async def unit(self, unit_id: str) -> dict | None:
         return await self._get(f"/estruturas/{unit_id}") if unit_id.isdigit() else None

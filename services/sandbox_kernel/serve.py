@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from typing import Any
 
 import uvicorn
 
@@ -38,7 +39,7 @@ def serve(name: str, settings: Settings) -> None:
     service = resolve_service(name)
     preflight(settings, service)
     extra = service_hooks(service).uvicorn_options
-    options = uvicorn_tls_options(settings) if settings.https else {}
+    options: dict[str, Any] = dict(uvicorn_tls_options(settings)) if settings.https else {}
     options.update(extra(settings) if extra else {})  # a service's own TLS (tramita_mock: mutual) wins
     uvicorn.run(
         service.factory,

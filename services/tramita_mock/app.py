@@ -33,7 +33,7 @@ from .error_docs import ERRORS
 from .identity import TLSH11Protocol, TLSHttpToolsProtocol
 from .operations import TramitaService
 from .registry import TramitaRegistry
-from .routes import pendencias, reference, sandbox, structures, tramites
+from .routes import pendencias, reference, root, sandbox, structures, tramites
 from .routes.deps import API_PREFIXES
 from .settings import TramitaSettings
 from .storage import metadata
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, tramita: TramitaSettings | None
         metadata=metadata,
         settings=settings,
         description=DESCRIPTION,
-        routers=[sandbox.router, pendencias.router],
+        routers=[root.router, sandbox.router, pendencias.router],
         on_startup=startup,
         errors=ERRORS,
     )
@@ -153,12 +153,15 @@ def _install_errors(app: FastAPI) -> None:
     async def _tramita_error(request: Request, exc: TramitaError) -> JSONResponse:
         service = getattr(request.app.state, "tramita", None)
         if service is not None:
-            idt = request.path_params.get("idt")
+            params = request.path_params
+            idt, ticket = (params.get(k) for k in ("idt", "ticket"))
             await service.reject(
                 exc,
                 _operation(request),
                 getattr(request.state, "caller", None),
                 int(idt) if idt and str(idt).isdigit() else None,
+                ticket=int(ticket) if ticket and str(ticket).isdigit() else None,
+                nre=params.get("nre"),
             )
         return JSONResponse(exc.body(), status_code=exc.status)
 

@@ -134,7 +134,8 @@ async def identify(scope: dict, registry: RegistryClient, trusted_proxies: list[
         raise TramitaError(Erro.CERTIFICADO_AUSENTE)
     fingerprint = cert.fingerprint(hashes.SHA256()).hex()
     try:
-        owner = await registry.certificate_owner(fingerprint)
+        # Never from the cache: a revoked certificate is refused from the very next request.
+        owner = await registry.certificate_owner(fingerprint, fresh=True)
     except RegistryUnavailable as exc:
         raise TramitaError(Erro.SERVICO_INDISPONIVEL, detalhe=str(exc)) from None
     cn = common_name(cert)

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from sandbox_kernel.events.reader import EventReader
 from sandbox_kernel.events.topics import topic_pattern
+from sandbox_kernel.faults.hooks import robot_delay
 from sandbox_kernel.registry_client import RegistryUnavailable
 
 from . import keys
@@ -304,6 +305,9 @@ class RobotRunner:
 
     async def process(self, system: RobotSystem) -> None:
         """What a client does with ``GET tramites/pendentes``: act on each item."""
+        delay = await robot_delay(self.service.runtime, system.ente, system.system_id)  # a late_robot rule
+        if delay:
+            await asyncio.sleep(delay)
         async with system.lock:
             assert system.client is not None
             try:
@@ -327,6 +331,8 @@ class RobotRunner:
     async def _act(self, system: RobotSystem, idt: int, status: int) -> None:
         client = system.client
         assert client is not None
+        if status == Situacao.NAO_INICIADO:  # a synchronisation request: robots have nothing to re-send
+            return
         if status in PENDING_FOR_SENDER:  # 5: fetch the receipt; 8: acknowledge the refusal
             path = (
                 f"/tramites/{idt}/recibo"

@@ -4,6 +4,7 @@ refusals explained, isolation between trainees, and the trainer's grid turning g
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -119,3 +120,85 @@ async def test_the_trainer_grid_turns_a_milestone_green(browser, stack):
     handout = await page.request.get(f"{stack.console.url}/turma/{stack.lab}/material.csv")
     assert handout.status == 200 and b.sign_client in await handout.text()
     assert b.sign_secret not in await handout.text()
+
+
+async def test_the_ente_page_shows_clients_regenerates_a_secret_once_and_serves_certificates(browser, stack):
+    a = stack.trainees[0]
+    page = await _signed_in(browser, stack, a.api_key)
+    await page.goto(f"{stack.console.url}/ente")
+    await expect(page.locator("h1")).to_contain_text(a.ibge)
+    for value in (a.login_client, a.sign_client, f"govbr.{a.ibge}.login", "curl", "httpx.stream"):
+        await expect(page.locator("main")).to_contain_text(value)
+    html = await page.content()
+    assert a.login_secret not in html and a.sign_secret not in html and a.api_key not in html
+
+    await page.locator(f"table[data-client='{a.sign_client}'] form button").click()
+    await page.wait_for_url("**/ente/segredo")
+    secret = (await page.inner_text("#segredo")).strip()
+    assert len(secret) > 20 and secret != a.sign_secret
+    a.sign_secret = secret  # the old one no longer works; later tests use the new one
+    await page.goto(f"{stack.console.url}/ente")
+    assert secret not in await page.content()
+
+    link = page.locator("a", has_text="baixar certificado").first
+    certificate = await page.request.get(stack.console.url + await link.get_attribute("href"))
+    assert certificate.status == 200 and (await certificate.text()).startswith("-----BEGIN CERTIFICATE-----")
+    # a form posted without the session's CSRF token is refused
+    forged = await page.request.post(
+        f"{stack.console.url}/ente/segredo", form={"kind": "login", "client_id": a.login_client, "csrf": "x"}
+    )
+    assert forged.status == 400
+
+
+async def test_an_event_type_the_console_does_not_know_is_still_shown_raw(browser, stack):
+    from aiokafka import AIOKafkaProducer
+
+    a = stack.trainees[0]
+    page = await _signed_in(browser, stack, a.api_key)
+    await expect(page.locator("#estado")).to_have_text("● Ao vivo", timeout=20000)
+    topic = f"{stack.settings.topic_namespace}.govbr.{a.ibge}.login"
+    event = {
+        "specversion": "1.0",
+        "id": "evento-de-outro-sistema-1",
+        "source": "/prefeitura/sistema-proprio",
+        "type": "br.gov.prefeitura.protocolo.aberto",
+        "time": "2026-12-03T20:00:00Z",
+        "datacontenttype": "application/json",
+        "data": {"protocolo": "2026/000123"},
+    }
+    producer = AIOKafkaProducer(bootstrap_servers=stack.settings.bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic,
+            json.dumps(event).encode(),
+            headers=[("content-type", b"application/cloudevents+json")],
+        )
+        await producer.send_and_wait(topic, b"isto nao e um CloudEvent")
+    finally:
+        await producer.stop()
+    raw = page.locator("#eventos li.desconhecido", has_text="br.gov.prefeitura.protocolo.aberto").first
+    await expect(raw).to_be_visible(timeout=20000)
+    await expect(raw).to_contain_text("tipo de evento desconhecido")
+    await raw.locator("summary").click()
+    await expect(raw.locator("pre")).to_contain_text("2026/000123")
+    await expect(page.locator("#eventos li", has_text="isto nao e um CloudEvent").first).to_be_attached()
+
+
+async def test_a_wrong_key_gets_the_same_answer_whether_unknown_or_malformed_and_keys_never_reach_logs(
+    browser, stack
+):
+    a, b = stack.trainees
+    context = await browser.new_context(locale="pt-BR")
+    page = await context.new_page()
+    answers = []
+    for key in (f"sbx_{b.ibge}_chave-que-nao-existe", "qualquer-coisa"):
+        await page.goto(f"{stack.console.url}/entrar")
+        await page.fill("#chave", key)
+        async with page.expect_response(f"{stack.console.url}/entrar") as response:
+            await page.click("button[type=submit]")
+        answers.append(((await response.value).status, await page.inner_text("[role=alert]")))
+        assert key not in page.url
+    assert answers[0] == answers[1] and answers[0][0] == 401 and "Chave inválida" in answers[0][1]
+    log = (stack.console.log_path).read_text()
+    assert a.api_key not in log and b.api_key not in log and stack.admin not in log

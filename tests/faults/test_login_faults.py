@@ -140,3 +140,22 @@ async def test_every_id_token_fault_is_refused_by_authlib(effect, stack, faults,
 
     code, verifier, params = await headless_code(stack, client["client_id"])  # the rule is spent
     assert parse((await _token(stack, client, code, verifier)).json()["id_token"])["sub"] == OURO
+
+
+async def test_the_entes_clock_expires_codes_and_moves_iat(stack, faults):
+    client = await stack.register(auto_approve=True)
+    code, verifier, _ = await headless_code(stack, client["client_id"])
+    await faults.advance_clock(ENTE, "2m")  # the code lives 60 s on the ente's clock
+    expired = await _token(stack, client, code, verifier)
+    assert expired.status_code == 400 and expired.json()["error"] == "invalid_grant", expired.text
+
+    code, verifier, _ = await headless_code(stack, client["client_id"])
+    token = (await _token(stack, client, code, verifier)).json()
+    iat = JsonWebToken(["RS256"]).decode(
+        token["id_token"], JsonWebKey.import_key_set((await stack.login.get("/jwk")).json())
+    )["iat"]
+    assert iat >= time.time() + 110  # exp/iat follow the ente's clock
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 200
+    await faults.advance_clock(ENTE, "2h")  # past the access token's hour
+    assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 401

@@ -48,7 +48,7 @@ async def test_good_then_legacy_integration(stack, sandbox_settings):
     for rule in ("LOGIN-01", "LOGIN-02", "LOGIN-03", "LOGIN-04", "LOGIN-05", "LOGIN-06"):
         assert by_rule[rule].resultado is Outcome.PASSA, by_rule[rule]
     assert by_rule["LOGIN-09"].resultado is Outcome.NAO_AVALIADA  # no logout yet
-    assert by_rule["LOGIN-11"].resultado is Outcome.AUTOAVALIACAO  # needs the active run
+    assert by_rule["LOGIN-11"].resultado is Outcome.NAO_AVALIADA  # judged by the active run
 
     legacy = await stack.register(legacy_mode=True, auto_approve=True)
     params = authorize_params(legacy["client_id"], None, state=None, nonce=None, login_hint=OURO)

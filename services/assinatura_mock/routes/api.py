@@ -26,6 +26,7 @@ from ..context import Context, ctx_of
 from ..domain import cms, oauth, tsa
 from ..domain.hashes import HashError, parse_hash_base64
 from ..domain.personas import signing_problem
+from ..faults import expired_copy, sign_fault
 from ..storage import TokenRow, aware, now
 from ..user_certificates import certificate_for
 
@@ -156,7 +157,18 @@ async def assinar_pkcs7(request: Request) -> Response:
         row = await _token(ctx, request, consuming=True)
         digest = _hash_from(await request.body())
         persona = await _persona(ctx, row)
+        if await sign_fault(ctx, row, "bronze_forbidden"):  # fault rules of the ente (faults.py)
+            raise Refusal(
+                403,
+                "nivel",
+                oauth.BRONZE_MESSAGE,
+                "conta gov.br nível prata ou ouro",
+                body=oauth.BRONZE_MESSAGE,
+            )
         signer = await certificate_for(ctx, persona, row.client_id, row.ente)
+        if await sign_fault(ctx, row, "expired_certificate"):
+            signer = expired_copy(ctx, persona, signer)
+        no_stamp = await sign_fault(ctx, row, "no_timestamp")
         options = ctx.options
         pki = ctx.pki
         signing_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -168,7 +180,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                         cms.signature_imprint(sig), pki.tsa, alvara=pki.alvara.cert_der
                     )
                 )
-                if options.timestamp
+                if options.timestamp and not no_stamp
                 else None
             )
             return cms.sign_hash(
@@ -199,7 +211,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                     token_kind=row.kind,  # type: ignore[arg-type]
                     usadas_na_sessao=used,
                     restantes=row.max_uses - used,
-                    carimbo_do_tempo=options.timestamp,
+                    carimbo_do_tempo=options.timestamp and not no_stamp,
                     codificacao=options.encoding,
                     bytes=len(der),
                 ),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
-from . import ente, gateway, pages, signin, trainer
+from . import ente, gateway, pages, readiness, signin, trainer
 from .common import NotSignedIn
 
-ROUTERS = [signin.router, gateway.router, pages.router, ente.router, trainer.router]
+ROUTERS = [signin.router, gateway.router, pages.router, ente.router, trainer.router, readiness.router]
 
 
 def install_error_pages(app: FastAPI) -> None:

@@ -62,7 +62,7 @@ async def signin(request: Request, chave: str = Form(""), csrf: str = Form("")) 
         token,
         httponly=True,
         samesite="lax",
-        secure=console.options.secure_cookie,
+        secure=console.options.secure_cookie or console.runtime.settings.https,
         max_age=int(console.options.session_hours * 3600),
         path="/",
     )

@@ -107,9 +107,8 @@ async def get_system(tx: Transaction, system_id: str) -> SystemRow:
 
 async def find_by_fingerprint(tx: Transaction, fp: str) -> tuple[SystemRow, CertificateRow] | None:
     cert = await tx.session.get(CertificateRow, fp.lower().replace(":", ""))
-    if cert is None:
-        return None
-    return await tx.session.get(SystemRow, cert.system_id), cert
+    system = await tx.session.get(SystemRow, cert.system_id) if cert is not None else None
+    return (system, cert) if system is not None and cert is not None else None
 
 
 async def systems_of(tx: Transaction, ibge: str) -> list[SystemRow]:

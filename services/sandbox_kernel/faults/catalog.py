@@ -89,7 +89,7 @@ ID_TOKEN_EFFECTS = (
 
 # Effects a service applies itself, where it knows the domain (small hooks in each service).
 DOMAIN_EFFECTS: dict[str, tuple[str, ...]] = {
-    "login": ("access_denied", "temporarily_unavailable", *ID_TOKEN_EFFECTS, "jwks_rotation"),
+    "login": ("access_denied", "temporarily_unavailable", *ID_TOKEN_EFFECTS),
     "assinatura": ("bronze_forbidden", "expired_certificate", "no_timestamp"),
     "tramita": ("late_robot", "silent_pendencias", "revoked_certificate"),
 }
@@ -98,9 +98,8 @@ DOMAIN_EFFECTS: dict[str, tuple[str, ...]] = {
 EFFECT_ENDPOINT = {
     "access_denied": "authorize",
     "temporarily_unavailable": "authorize",
-    "jwks_rotation": "jwks",
     **{effect: "token" for effect in ID_TOKEN_EFFECTS},
-    "bronze_forbidden": "authorize",
+    "bronze_forbidden": "assinarPKCS7",
     "expired_certificate": "assinarPKCS7",
     "no_timestamp": "assinarPKCS7",
     "silent_pendencias": "pendencias",

@@ -56,3 +56,14 @@ async def authorize_refusal(runtime, client: dict, persona: str | None) -> dict 
     if rule is None:
         return None
     return {"error": rule.effect, "error_description": AUTHORIZE_ERRORS[rule.effect]}
+
+
+LATE_ROBOT_DEFAULT_MS = 30_000
+
+
+async def robot_delay(runtime, ente: str, system_id: str) -> float:
+    """Tramita: seconds a robot of the ente waits before acting (a ``late_robot`` rule), else 0."""
+    rule = await take_effect(
+        runtime, ("late_robot",), ente=ente, system_id=system_id, method="ROBOT", path="robot"
+    )
+    return (rule.latency_ms or LATE_ROBOT_DEFAULT_MS) / 1000 if rule else 0.0

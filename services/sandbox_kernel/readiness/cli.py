@@ -136,3 +136,87 @@ def print_report(report: Report) -> None:
         f"\n{s.passa} passam · {s.falha} falham · {s.nao_avaliada} não avaliadas · {s.autoavaliacao} autoavaliação"
         + (f" · bloqueiam: {', '.join(s.bloqueios)}" if s.bloqueios else "")
     )
+
+
+@readiness_app.command("login")
+def login_command(
+    client_id: Annotated[str, typer.Option("--client", help="client_id do serviço a ensaiar.")],
+    start_url: Annotated[
+        str, typer.Option("--start-url", help="URL do seu serviço que inicia o login gov.br.")
+    ],
+    persona: Annotated[str, typer.Option("--persona", help="CPF da persona que entra.")] = "99900000188",
+    cases: Annotated[list[str] | None, typer.Option("--caso", help="Só estes casos (repita).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ensaio ativo: o sandbox vira um provedor gov.br defeituoso e vê se o seu serviço recusa cada id_token
+    adulterado. Sai com código 1 se um caso que bloqueia falhou, 2 se o serviço não pôde ser conduzido."""
+    from .active import CASES, CannotDrive
+
+    unknown = [c for c in cases or [] if c not in CASES]
+    if unknown:
+        console.print(f"[red]caso desconhecido[/]: {', '.join(unknown)} (casos: {', '.join(CASES)})")
+        raise typer.Exit(2)
+    settings = load_settings()
+    try:
+        report = asyncio.run(_active_report(settings, client_id, start_url, persona, cases, quiet=as_json))
+    except CannotDrive as exc:
+        console.print(
+            f"[bold red]não foi possível conduzir o serviço[/]: {exc}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        print_report(report)
+    raise typer.Exit(1 if report.resumo.bloqueios else 0)
+
+
+async def _active_report(settings, client_id, start_url, persona, cases, quiet: bool) -> Report:
+    from ..services import local_verify
+    from .active import Browser, CannotDrive, conformance_run, loopback_only
+
+    info = sandbox_info(settings)
+    admin = {"Authorization": f"Bearer {info['registry']['admin_token']}"}
+    async with httpx.AsyncClient(base_url=info["registry"]["api"], headers=admin, timeout=15.0) as registry:
+        found = await registry.get(f"/clients/{client_id}")
+        if found.status_code != 200:
+            raise CannotDrive(f"cliente {client_id!r} não encontrado no registry (HTTP {found.status_code})")
+        client = found.json()
+        ente = client["ente"]
+        loopback_only(client.get("redirect_uris") or [])
+
+        async def arm(effect: str) -> str:
+            spec = {
+                "service": "login",
+                "effect": effect,
+                "client_id": client_id,
+                "count": 1,
+                "expires_in": "5m",
+                "description": f"readiness login: {effect}",
+            }
+            created = await registry.post(f"/entes/{ente}/faults", json=spec)
+            created.raise_for_status()
+            return created.json()["id"]
+
+        async def disarm(rule_id: str) -> None:
+            await registry.delete(f"/entes/{ente}/faults/{rule_id}")
+
+        async def events_of() -> list[dict]:
+            return await ente_events(settings.bootstrap_servers, settings.topic_namespace, ente)
+
+        def progress(case: str, finding) -> None:
+            if not quiet:
+                style = STYLE[finding.resultado]
+                console.print(f"  {case:<22} [{style}]{LABEL[finding.resultado]}[/]  {finding.explicacao}")
+
+        browser = Browser(settings.login_issuer_url, persona, local_verify(settings))
+        try:
+            if not quiet:
+                console.print(f"Ensaio ativo de {client_id} (ente {ente}) a partir de {start_url}:")
+            findings = await conformance_run(
+                client_id, start_url, browser, events_of, arm, disarm, cases, progress
+            )
+        finally:
+            await browser.close()
+    events = await events_of()
+    return build_report(ente, list(rules("login")), events, extra=findings, own_systems=None)

@@ -15,6 +15,7 @@ from .model import (
     Finding,
     Match,
     Outcome,
+    PlatformState,
     Report,
     Rule,
     Sequence,
@@ -110,20 +111,13 @@ def _sequences(events: list[dict], sequence: Sequence, own: frozenset[str] | Non
 
 def judge_rule(rule: Rule, events: list[dict], own_systems: frozenset[str] | None = None) -> Finding:
     def finding(outcome: Outcome, why: str, decisive: Iterable[dict] = ()) -> Finding:
-        shown = [evidence(e) for e in list(decisive)[:MAX_EVIDENCE]]
-        return Finding(
-            regra=rule.id,
-            plataforma=rule.plataforma,
-            titulo=rule.titulo,
-            referencia=rule.referencia,
-            veredito=rule.veredito,
-            severidade=rule.severidade,
-            resultado=outcome,
-            explicacao=why,
-            correcao=rule.correcao if outcome in (Outcome.FALHA, Outcome.AUTOAVALIACAO) else None,
-            evidencias=shown,
-        )
+        return Finding.of(rule, outcome, why, [evidence(e) for e in list(decisive)[:MAX_EVIDENCE]])
 
+    if rule.ativo:
+        return finding(
+            Outcome.NAO_AVALIADA,
+            "Julgada pelo ensaio ativo: govbr-sandbox readiness login --client <id> --start-url <url>.",
+        )
     if rule.avalia is None:
         kind = (
             "só a homologação real" if rule.veredito is VerdictKind.REQUER_PLATAFORMA_REAL else "uma pessoa"
@@ -142,7 +136,8 @@ def judge_rule(rule: Rule, events: list[dict], own_systems: frozenset[str] | Non
     if how.passa_quando:
         proofs = [e for e in events if any(matches(e, m, own_systems) for m in how.passa_quando)]
         if not proofs:
-            return finding(Outcome.FALHA, f"Ainda não aconteceu: {rule.como}", activity[-MAX_EVIDENCE:])
+            missing = Outcome.FALHA if rule.veredito is VerdictKind.AUTOMATICA else Outcome.AUTOAVALIACAO
+            return finding(missing, f"Ainda não aconteceu: {rule.como}", activity[-MAX_EVIDENCE:])
         return finding(_pass(rule), f"Cumprida ({len(proofs)} evidência(s)).", proofs)
     return finding(_pass(rule), f"Nenhuma violação em {len(activity)} evento(s) julgados.", activity[:1])
 
@@ -176,11 +171,25 @@ def build_report(
             and f.veredito is VerdictKind.AUTOMATICA
         ):
             summary.bloqueios.append(f.regra)
+    platforms = _platforms(findings)
+    used = [state for state in platforms.values() if state is not PlatformState.SEM_ATIVIDADE]
     return Report(
         ente=ente,
         gerado_em=datetime.now(UTC),
         eventos_lidos=len(events),
-        pronto_para_homologacao=not summary.bloqueios and summary.passa > 0,
+        pronto_para_homologacao=bool(used) and all(s is PlatformState.PRONTA for s in used),
+        plataformas=platforms,
         resumo=summary,
         achados=findings,
     )
+
+
+def _platforms(findings: list[Finding]) -> dict[str, PlatformState]:
+    states: dict[str, PlatformState] = {}
+    for f in findings:
+        state = states.setdefault(f.plataforma, PlatformState.SEM_ATIVIDADE)
+        if f.resultado is Outcome.FALHA and f.severidade is Severity.BLOQUEIA:
+            states[f.plataforma] = PlatformState.NAO_PRONTA
+        elif f.resultado is Outcome.PASSA and state is PlatformState.SEM_ATIVIDADE:
+            states[f.plataforma] = PlatformState.PRONTA
+    return states

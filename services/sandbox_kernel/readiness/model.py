@@ -79,6 +79,7 @@ class Rule(BaseModel):
     como: str = Field(description="Como a regra é julgada.")
     correcao: str = Field(description="O que mudar na integração, em português.")
     avalia: Judgement | None = None  # None: nothing in the stream can judge it
+    ativo: bool = Field(False, description="Julgada pelo ensaio ativo (`govbr-sandbox readiness login`).")
 
 
 class Evidence(BaseModel):
@@ -101,6 +102,22 @@ class Finding(BaseModel):
     correcao: str | None = None
     evidencias: list[Evidence] = []
 
+    @classmethod
+    def of(cls, rule: Rule, outcome: Outcome, why: str, evidence: list[Evidence] | None = None) -> Finding:
+        """A verdict on ``rule``; the fix is shown whenever a person has something to do."""
+        return cls(
+            regra=rule.id,
+            plataforma=rule.plataforma,
+            titulo=rule.titulo,
+            referencia=rule.referencia,
+            veredito=rule.veredito,
+            severidade=rule.severidade,
+            resultado=outcome,
+            explicacao=why,
+            correcao=rule.correcao if outcome in (Outcome.FALHA, Outcome.AUTOAVALIACAO) else None,
+            evidencias=evidence or [],
+        )
+
 
 class Summary(BaseModel):
     passa: int = 0
@@ -110,6 +127,12 @@ class Summary(BaseModel):
     bloqueios: list[str] = Field([], description="Regras automáticas que bloqueiam e falharam.")
 
 
+class PlatformState(StrEnum):
+    PRONTA = "pronta"  # activity, and no blocking automatic rule failed
+    NAO_PRONTA = "nao_pronta"
+    SEM_ATIVIDADE = "sem_atividade"  # nothing to judge: never "ready"
+
+
 class Report(BaseModel):
     """``govbr-sandbox readiness report --json``."""
 
@@ -117,6 +140,9 @@ class Report(BaseModel):
     ente: str
     gerado_em: datetime
     eventos_lidos: int
-    pronto_para_homologacao: bool
+    pronto_para_homologacao: bool = Field(
+        description="Ao menos uma plataforma com atividade, e todas as que têm atividade prontas."
+    )
+    plataformas: dict[str, PlatformState] = {}
     resumo: Summary
     achados: list[Finding]

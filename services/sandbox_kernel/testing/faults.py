@@ -67,8 +67,12 @@ class FaultsHelper:
     async def sync(self) -> None:
         """Every emulator re-reads clocks and rules now (or, if none is reachable, after one poll)."""
         reached = 0
-        for client in self.clients:
-            reached += await _refresh(client, "/sandbox/overrides/refresh")
+        for client in self.clients:  # httpx clients on in-process apps, or the apps themselves
+            engine = getattr(getattr(client, "state", None), "faults", None)
+            if engine is not None:
+                reached += await engine.refresh()
+            else:
+                reached += await _refresh(client, "/sandbox/overrides/refresh")
         for name in SYNCED:
             port = self.settings.port_of(name)
             for scheme in ("http", "https"):

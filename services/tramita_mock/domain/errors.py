@@ -103,11 +103,34 @@ class Erro(Enum):
     INTERVALO_INVALIDO = _Spec(
         "0914", 500, "Intervalo de bytes inválido: {inicio}-{fim} (use [inicio,fim[ com 0 <= inicio < fim)."
     )
+    # Same code as a malformed range, but saying what is wrong: the bytes sent do not fill [inicio,fim[.
+    PARTE_TAMANHO_DIVERGENTE = _Spec(
+        "0914",
+        500,
+        "A parte {inicio}-{fim} do componente digital '{hash}' deveria ter {esperado} bytes (fim − inicio; "
+        "fim é exclusivo), mas o conteúdo enviado tem {recebido} bytes. Envie exatamente os bytes de "
+        "inicio a fim − 1.",
+    )
     RECIBO_INDISPONIVEL = _Spec(
         "0915", 500, "O recibo de conclusão do trâmite {IDT} ainda não foi enviado pelo destinatário."
     )
     NRE_DESCONHECIDO = _Spec(
         "0916", 500, "NRE '{NRE}' não encontrado: omita o NRE no primeiro trâmite do processo."
+    )
+    SEM_TRAMITE_PARA_DESTINATARIO = _Spec(
+        "0917",
+        500,
+        "O NRE '{NRE}' não tem trâmite para o destinatário {repositorio}/{estrutura}: não há o que reproduzir.",
+    )
+    # Real texts (reference §2.15, mod-sei-pen reproduzirUltimoTramite); the real codes are not shown.
+    TRAMITE_EM_ANDAMENTO_DESTINATARIO = _Spec(
+        "0918", 500, "NRE, '{NRE}', já possui trâmite em andamento para este destinatário"
+    )
+    REPRODUCAO_SEM_COMPONENTES = _Spec(
+        "0919",
+        500,
+        "Não é possível executar o serviço de reprodução de trâmite do processo {protocolo}, pois não há "
+        "componentes digitais válidos a serem reproduzidos",
     )
     SERVICO_INDISPONIVEL = _Spec("0999", 503, "Serviço temporariamente indisponível: {detalhe}")
 

@@ -54,6 +54,12 @@ class Gatilho(StrEnum):
     EXPIRACAO = "expiracao"  # 1–4 → 10
 
 
+class Abertura(StrEnum):
+    """How a trâmite comes into being outside the arrows of §3.2 (the ``gatilho`` of its first event)."""
+
+    SINCRONIZACAO = "sincronizacao_solicitada"  # GET sincroniza-tramite/{IDT}: a new trâmite at 0
+
+
 S = Situacao
 TRANSITIONS: dict[Gatilho, tuple[frozenset[Situacao], Situacao]] = {
     Gatilho.ENVIO_METADADOS: (frozenset({S.NAO_INICIADO}), S.INICIADO),
@@ -122,7 +128,10 @@ PENDING_FOR_RECIPIENT: frozenset[Situacao] = frozenset(
         S.COMPONENTES_RECEBIDOS_DESTINATARIO,
     }
 )
-PENDING_FOR_SENDER: frozenset[Situacao] = frozenset({S.RECIBO_ENVIADO_DESTINATARIO, S.RECUSADO})
+# 0 only exists after a synchronisation request: the sender is asked to send the metadata again.
+PENDING_FOR_SENDER: frozenset[Situacao] = frozenset(
+    {S.NAO_INICIADO, S.RECIBO_ENVIADO_DESTINATARIO, S.RECUSADO}
+)
 
 
 # The recipient has read the metadata (3) and may read it again and download, up to the conclusion (6).

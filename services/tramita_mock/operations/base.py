@@ -32,6 +32,7 @@ from ..domain.states import (
     DESCRICOES,
     PENDING_FOR_RECIPIENT,
     PENDING_FOR_SENDER,
+    Abertura,
     Gatilho,
     Situacao,
     TransicaoInvalida,
@@ -98,10 +99,31 @@ class TramitaCore:
         self.notifier.notify()
 
     async def reject(
-        self, error: TramitaError, operacao: str, caller: Caller | None, idt: int | None
+        self,
+        error: TramitaError,
+        operacao: str,
+        caller: Caller | None,
+        idt: int | None,
+        *,
+        ticket: int | None = None,
+        nre: str | None = None,
     ) -> None:
-        """Publish why a request was refused (error events explain themselves)."""
+        """Publish why a request was refused (error events explain themselves), on the trâmite's story.
+
+        Key: the IDT when the request names a trâmite (its path, or a ticket of one trâmite); before an IDT
+        exists, ``ticket/<n>`` (a ticket shared by several trâmites of a loose document), the NRE
+        (reproducoes-de-tramite), else the calling system (a refused send) or ``anonimo`` (no certificate).
+        """
         try:
+            if idt is None and ticket is not None:
+                async with self.runtime.db.sessionmaker() as session:
+                    idts = set((await session.scalars(select(T.c.idt).where(T.c.ticket == ticket))).all())
+                idt = idts.pop() if len(idts) == 1 else None
+            key = (
+                str(idt) if idt is not None
+                else f"ticket/{ticket}" if ticket is not None
+                else nre or (caller.system_id if caller else "anonimo")
+            )  # fmt: skip
             async with self.runtime.transaction() as tx:
                 tx.emit(
                     RequestRejected(
@@ -110,9 +132,11 @@ class TramitaCore:
                         mensagem=error.mensagem,
                         status=error.status,
                         IDT=idt,
+                        ticket=ticket,
+                        NRE=nre,
                         sistema=caller.system_id if caller else None,
                     ),
-                    key=str(idt) if idt is not None else (caller.system_id if caller else "anonimo"),
+                    key=key,
                     subject=f"tramite/{idt}" if idt is not None else None,
                     ente=caller.ente if caller else None,
                 )
@@ -195,7 +219,7 @@ class TramitaCore:
         row: Any,
         de: int | None,
         para: Situacao,
-        gatilho: Gatilho,
+        gatilho: Gatilho | Abertura,
         ator: str,
         motivo: str | None,
     ) -> None:

@@ -160,7 +160,10 @@ class Components(TramitaCore):
                 if tamanho and fim > tamanho:
                     raise TramitaError(Erro.PARTE_ULTRAPASSA)
                 if upload.content_size != fim - inicio:
-                    raise TramitaError(Erro.INTERVALO_INVALIDO, inicio=inicio, fim=fim)
+                    raise TramitaError(
+                        Erro.PARTE_TAMANHO_DIVERGENTE, inicio=inicio, fim=fim, hash=hash_,
+                        esperado=fim - inicio, recebido=upload.content_size,
+                    )  # fmt: skip
                 partial = self.blobs.partial_path(ticket, protocolo, hash_)
                 assert upload.content_path is not None
                 await asyncio.to_thread(blobs.write_at, partial, inicio, upload.content_path)

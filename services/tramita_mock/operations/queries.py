@@ -116,6 +116,8 @@ class Queries(TramitaCore):
             if key in cab:
                 out[key] = cab[key]
         out["propriedadesAdicionais"] = cab.get("propriedadesAdicionais") or []
+        if meta.get("reproducaoDeTramite"):  # a reproduction (#25): the recipient receives it again
+            out["reproducaoDeTramite"] = True
         if "processo" in meta:
             out["processo"] = meta["processo"]
         else:

@@ -89,28 +89,33 @@ class Sending(TramitaCore):
         held: set[str],
     ) -> tuple[int, datetime, list[payloads.ComponentRef]]:
         moment = storage.now(rem_unit.get("ente") or caller.ente)
-        result = await tx.session.execute(
-            T.insert().values(
-                nre=nre,
-                ticket=ticket,
-                kind=kind,
-                protocolo=protocolo,
-                remetente_repo=int(remetente["identificacaoDoRepositorioDeEstruturas"]),
-                remetente_unit=str(remetente["numeroDeIdentificacaoDaEstrutura"]),
-                remetente_ente=rem_unit.get("ente") or caller.ente,
-                destinatario_repo=int(destinatario["identificacaoDoRepositorioDeEstruturas"]),
-                destinatario_unit=str(destinatario["numeroDeIdentificacaoDaEstrutura"]),
-                destinatario_ente=dest_unit.get("ente"),
-                sender_system=caller.system_id,
-                situacao=int(Situacao.INICIADO),
-                mudancas=[{"situacao": int(Situacao.INICIADO), "dataHora": storage.iso(moment)}],
-                metadados=metadados,
-                apenas_pendentes=apenas_pendentes,
-                registered_at=moment,
-                changed_at=moment,
-            )
+        values: dict[str, Any] = dict(
+            nre=nre,
+            ticket=ticket,
+            kind=kind,
+            protocolo=protocolo,
+            remetente_repo=int(remetente["identificacaoDoRepositorioDeEstruturas"]),
+            remetente_unit=str(remetente["numeroDeIdentificacaoDaEstrutura"]),
+            remetente_ente=rem_unit.get("ente") or caller.ente,
+            destinatario_repo=int(destinatario["identificacaoDoRepositorioDeEstruturas"]),
+            destinatario_unit=str(destinatario["numeroDeIdentificacaoDaEstrutura"]),
+            destinatario_ente=dest_unit.get("ente"),
+            sender_system=caller.system_id,
+            situacao=int(Situacao.INICIADO),
+            mudancas=[{"situacao": int(Situacao.INICIADO), "dataHora": storage.iso(moment)}],
+            metadados=metadados,
+            apenas_pendentes=apenas_pendentes,
+            registered_at=moment,
+            changed_at=moment,
         )
-        idt = int(result.inserted_primary_key[0])
+        waiting = await self._sync_request(tx, caller, nre, values["destinatario_unit"])
+        if waiting is None:
+            idt = int((await tx.session.execute(T.insert().values(**values))).inserted_primary_key[0])
+        else:  # the trâmite a synchronisation request opened at 0 gets its metadata: 0 → 1 (§3.2)
+            idt = waiting["idt"]
+            mudancas = [*waiting["mudancas"], *values["mudancas"]]
+            values |= {"mudancas": mudancas, "registered_at": waiting["registered_at"]}
+            await tx.session.execute(update(T).where(T.c.idt == idt).values(**values))
         requested = []
         for c in comps:
             is_requested = not (apenas_pendentes and c.hash in held)
@@ -146,6 +151,25 @@ class Sending(TramitaCore):
         if not requested:  # nothing to upload: every component is already on the platform
             await self._complete_upload(tx, row, caller.system_id)
         return idt, moment, requested
+
+    async def _sync_request(
+        self, tx: Transaction, caller: Caller, nre: str | None, dest_unit: str
+    ) -> Any | None:
+        """The trâmite at 0 that ``sincroniza-tramite`` opened for this NRE, sender and recipient, if any."""
+        if not nre:
+            return None
+        query = (
+            select(T)
+            .where(
+                T.c.nre == nre,
+                T.c.situacao == int(Situacao.NAO_INICIADO),
+                T.c.sender_system == caller.system_id,
+                T.c.destinatario_unit == dest_unit,
+            )
+            .order_by(T.c.idt)
+            .with_for_update()
+        )
+        return (await tx.session.execute(query)).mappings().first()
 
     async def send_processo(self, caller: Caller, body: Any) -> dict:
         parsed = payloads.parse_processo(body)

@@ -7,8 +7,11 @@ from typing import Any
 
 from fastapi import Depends, Request
 
-from ..domain.errors import TramitaError, validation_error
-from ..identity import Caller, identify
+from sandbox_kernel.faults.catalog import endpoint_for
+from sandbox_kernel.faults.hooks import take_effect
+
+from ..domain.errors import Erro, TramitaError, validation_error
+from ..identity import Caller, common_name, identify
 from ..operations import TramitaService
 
 API_PREFIXES = ("/interoperabilidade/rest/v3", "/interoperabilidade/rest/v4")
@@ -23,6 +26,17 @@ async def current_caller(request: Request) -> Caller:
     caller = await identify(
         request.scope, svc.registry, svc.settings.trusted_proxies, svc.settings.client_cert_header
     )
+    revoked = await take_effect(  # a fault rule: this system's certificate is now revoked
+        svc.runtime, ("revoked_certificate",), ente=caller.ente, system_id=caller.system_id,
+        endpoint=endpoint_for("tramita", request.method, request.url.path),
+        method=request.method, path=request.url.path,
+    )  # fmt: skip
+    if revoked:
+        raise TramitaError(
+            Erro.CERTIFICADO_NAO_RECONHECIDO,
+            cn=common_name(caller.certificate),
+            detalhe="o certificado foi revogado",
+        )
     request.state.caller = caller
     return caller
 

@@ -8,8 +8,12 @@ pendência with an IDT above the one given, or the wait (``SANDBOX_TRAMITA_LONGP
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+
+from sandbox_kernel.faults.hooks import take_effect
 
 from ..identity import Caller
 from .deps import CallerDep, lenient_int, service_of
@@ -29,4 +33,11 @@ async def aguardar(request: Request, caller: Caller = CallerDep) -> JSONResponse
     asked = lenient_int("timeout", request.query_params.get("timeout"))  # sandbox extra, for tests
     if asked is not None:
         timeout = max(0, min(timeout, asked))
+    silent = await take_effect(  # a fault rule: the long poll stays silent until its time is up
+        svc.runtime, ("silent_pendencias",), ente=caller.ente, system_id=caller.system_id,
+        endpoint="pendencias", method="GET", path=request.url.path,
+    )  # fmt: skip
+    if silent:
+        await asyncio.sleep(timeout)
+        return JSONResponse({"encontrou": False})
     return JSONResponse(await svc.wait_pendencia(caller, after, timeout))

@@ -1,4 +1,5 @@
-"""Trâmites: send, upload components, metadata, download, receipts, refusal, ciência, cancel (§2.2–2.13)."""
+"""Trâmites: send, upload components, metadata, download, receipts, refusal, ciência, cancel (§2.2–2.13),
+reproduction and synchronisation (§2.1 #25, #26)."""
 
 from __future__ import annotations
 
@@ -175,3 +176,21 @@ async def ciencia(idt: int, request: Request, caller: Caller = CallerDep) -> Res
 async def cancelar(idt: int, request: Request, caller: Caller = CallerDep) -> Response:
     await service_of(request).cancelar(caller, idt)
     return _empty()
+
+
+@router.post(
+    "/NREs/{nre}/destinatarios/{repositorio}/{estrutura}/reproducoes-de-tramite",
+    summary="reproduzirUltimoTramite: o último trâmite do NRE para esse destinatário, de novo (novo IDT)",
+)
+async def reproduzir(
+    nre: str, repositorio: int, estrutura: str, request: Request, caller: Caller = CallerDep
+) -> JSONResponse:
+    return JSONResponse(await service_of(request).reproduzir(caller, nre, repositorio, estrutura))
+
+
+@router.get(
+    "/sincroniza-tramite/{idt}",
+    summary="Sincronizar trâmite (beta): novo trâmite do NRE na situação 0, pendente para o remetente",
+)
+async def sincronizar(idt: int, request: Request, caller: Caller = CallerDep) -> JSONResponse:
+    return JSONResponse(await service_of(request).sincronizar(caller, idt))

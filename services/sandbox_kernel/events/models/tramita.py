@@ -1,4 +1,7 @@
-"""Tramita GOV.BR events: every trâmite state change and interaction, keyed by IDT.
+"""Tramita GOV.BR events: every trâmite state change and interaction, keyed by IDT (one story = one trâmite).
+
+Only ``request.rejected`` can come before an IDT exists: then it is keyed by the ticket, the NRE or the
+calling system (see its description).
 
 Published on the topic of the ente involved (sender's and, when different, recipient's), so a municipal
 system can react to Kafka instead of polling ``tramites/pendentes``. Never a secret: no private key, no
@@ -137,7 +140,9 @@ class PendenciaCreated(EventData):
     "tramita",
     "request",
     "rejected",
-    "A API recusou um pedido: o código e a mensagem devolvidos, e a operação.",
+    "A API recusou um pedido: o código e a mensagem devolvidos, e a operação. Chave: o IDT quando o pedido "
+    "nomeia um trâmite (no caminho, ou um ticket de um só trâmite); antes de existir um IDT, ticket/<n> (ticket "
+    "de vários trâmites de um documento avulso), o NRE (reproducoes-de-tramite) ou o sistema que chamou.",
 )
 class RequestRejected(EventData):
     operacao: str
@@ -145,4 +150,6 @@ class RequestRejected(EventData):
     mensagem: str
     status: int
     IDT: int | None = None
+    ticket: int | None = None
+    NRE: str | None = None
     sistema: str | None = None

@@ -1,0 +1,147 @@
+"""The scenario file format (YAML), as pydantic models: the JSON Schema is generated from them.
+
+A bad file is refused before anything runs, with the line and the field named (``arquivo.yaml:12: steps.1.login.persona:
+campo obrigatório``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..clock import DurationError, parse_duration
+from ..faults.rules import FaultSpec
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientSetup(_Strict):
+    name: str = Field(..., description="Nome local do cliente, usado pelos passos.")
+    redirect_uri: str = "https://app.sandbox.test/retorno"
+    scopes: list[str] = ["openid", "email", "profile"]
+
+
+class Setup(_Strict):
+    clients: list[ClientSetup] = []
+    faults: list[FaultSpec] = []
+    clock: str | None = Field(None, description="Avança o relógio do ente antes dos passos (ex.: 8d).")
+
+
+class LoginArgs(_Strict):
+    client: str = Field(..., description="Nome de um cliente do setup.")
+    persona: str = Field("99900000188", description="CPF da persona (login sem telas, login_hint).")
+    expect_error: str | None = Field(
+        None, description="Erro esperado na volta do /authorize (ex.: access_denied)."
+    )
+    expect_status: int = Field(200, description="Status esperado do POST /token.")
+    replay_code: bool = Field(False, description="Reusa o code numa segunda troca (deve ser recusada).")
+
+
+class LoginStep(_Strict):
+    login: LoginArgs
+
+
+class AdvanceClockStep(_Strict):
+    advance_clock: str = Field(..., description="Quanto avançar o relógio do ente (ex.: 8d).")
+
+
+class WaitStep(_Strict):
+    wait: str = Field(..., description="Espera (ex.: 2s).")
+
+
+Step = LoginStep | AdvanceClockStep | WaitStep
+
+
+class ExpectedEvent(_Strict):
+    type: str = Field(..., description="Tipo CloudEvents (br.gov.sandbox.<serviço>.<entidade>.<verbo>).")
+    fields: dict[str, object] = Field(
+        default_factory=dict, description="Campos de data que devem ter esses valores."
+    )
+
+
+class Expect(_Strict):
+    events: list[ExpectedEvent] = []
+    ordered: bool = Field(True, description="Os eventos devem chegar nesta ordem.")
+    within: str = Field("20s", description="Prazo para todos chegarem.")
+
+
+class Scenario(_Strict):
+    name: str
+    description: str | None = None
+    ente: str = Field("3550308", pattern=r"^\d{7}$")
+    setup: Setup = Setup()
+    steps: list[Step] = []
+    expect: Expect = Expect()
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot run: the message names the file, the line and the field."""
+
+
+def json_schema() -> dict:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "govbr-sandbox scenario"
+    return schema
+
+
+def _line(node, loc: tuple) -> int | None:
+    """The line of the YAML node at ``loc`` (or of the deepest parent that exists)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            found = node.value[part]
+        else:
+            found = None
+        if found is None:
+            break
+        node, line = found, found.start_mark.line + 1
+    return line
+
+
+def load_scenario(path: Path) -> Scenario:
+    text = path.read_text()
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ScenarioError(f"{path}{where}: YAML inválido: {getattr(exc, 'problem', exc)}") from None
+    try:
+        scenario = Scenario.model_validate(data)
+        for step in scenario.steps:
+            for value in (getattr(step, "advance_clock", None), getattr(step, "wait", None)):
+                if value is not None:
+                    parse_duration(value)
+        parse_duration(scenario.expect.within)
+        if scenario.setup.clock:
+            parse_duration(scenario.setup.clock)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors()[:5]:
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.endswith("Step")))
+            field = ".".join(str(p) for p in loc) or "(raiz)"
+            lines.append(f"{path}:{_line(root, loc)}: {field}: {error['msg']}")
+        raise ScenarioError("\n".join(lines)) from None
+    except DurationError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+    names = {c.name for c in scenario.setup.clients}
+    for index, step in enumerate(scenario.steps):
+        if isinstance(step, LoginStep) and step.login.client not in names:
+            line = _line(root, ("steps", index, "login", "client"))
+            raise ScenarioError(
+                f"{path}:{line}: steps.{index}.login.client: cliente {step.login.client!r} não está em "
+                f"setup.clients ({', '.join(sorted(names)) or 'nenhum'})"
+            )
+    return scenario
+
+
+Kind = Literal["passed", "failed", "error"]

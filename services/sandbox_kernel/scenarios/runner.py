@@ -1,0 +1,270 @@
+"""Run scenarios against a running sandbox (``govbr-sandbox up``), over HTTP and Kafka like any client.
+
+Each scenario: its setup is created in the registry (clients, fault rules, clock), the steps run, the expected
+events are awaited on the ente's topics, and everything the setup created is removed again. The result is one
+JUnit test case per scenario file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree as ET
+
+import httpx
+
+from ..clock import parse_duration
+from ..secrets import admin_token
+from ..services import local_verify, resolve_service
+from ..settings import Settings
+from ..testing.events import EventsHelper
+from .model import AdvanceClockStep, LoginArgs, LoginStep, Scenario, ScenarioError, WaitStep, load_scenario
+
+FAULTED = ("login", "assinatura", "tramita")
+
+
+class StepFailed(AssertionError):
+    pass
+
+
+@dataclass
+class Result:
+    path: str
+    name: str
+    outcome: str  # passed | failed | error
+    message: str = ""
+    seconds: float = 0.0
+    log: list[str] = field(default_factory=list)
+
+
+class Run:
+    """One scenario's run: its HTTP clients, what its setup created, and the events it saw."""
+
+    def __init__(self, settings: Settings, scenario: Scenario, events: EventsHelper) -> None:
+        self.settings, self.scenario, self.events = settings, scenario, events
+        token, _ = admin_token(settings)
+        verify = local_verify(settings)
+        self.registry = httpx.AsyncClient(
+            base_url=f"{settings.registry_base_url}/sandbox/registry",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        self.login = httpx.AsyncClient(
+            base_url=resolve_service("login").url(settings), verify=verify, timeout=30
+        )
+        self.verify = verify
+        self.clients: dict[str, dict] = {}
+        self.faults: list[str] = []
+        self.clock_moved = False
+        self.log: list[str] = []
+
+    async def close(self) -> None:
+        ente = self.scenario.ente
+        for rule_id in self.faults:
+            await self.registry.delete(f"/entes/{ente}/faults/{rule_id}")
+        if self.clock_moved:
+            await self.registry.delete(f"/entes/{ente}/clock")
+        for client in self.clients.values():
+            await self.registry.delete(f"/entes/{ente}/login-clients/{client['client_id']}")
+        await self.refresh()
+        await self.registry.aclose()
+        await self.login.aclose()
+
+    async def _ok(self, response: httpx.Response, what: str) -> dict:
+        if response.status_code >= 400:
+            raise StepFailed(f"{what}: o registry respondeu {response.status_code}: {response.text[:300]}")
+        return response.json()
+
+    async def refresh(self) -> None:
+        """Every emulator re-reads rules and clocks now, so the next step already sees them."""
+        async with httpx.AsyncClient(verify=self.verify, timeout=5) as http:
+            for name in FAULTED:
+                url = resolve_service(name).url(self.settings)
+                try:
+                    await http.post(f"{url}/sandbox/overrides/refresh")
+                except httpx.HTTPError:
+                    pass  # a service not running (or needing a client certificate) follows within a second
+
+    async def setup(self) -> None:
+        ente, setup = self.scenario.ente, self.scenario.setup
+        for spec in setup.clients:
+            body = {
+                "nome": f"Cenário {spec.name}",
+                "redirect_uris": [spec.redirect_uri],
+                "scopes": spec.scopes,
+                "auto_approve": True,
+            }
+            created = await self._ok(
+                await self.registry.post(f"/entes/{ente}/login-clients", json=body), f"cliente {spec.name}"
+            )
+            self.clients[spec.name] = created | {"redirect_uri": spec.redirect_uri, "scopes": spec.scopes}
+        for index, fault in enumerate(setup.faults):
+            body = fault.model_dump(exclude_none=True)
+            created = await self._ok(
+                await self.registry.post(f"/entes/{ente}/faults", json=body), f"falha {index}"
+            )
+            self.faults.append(created["id"])
+        if setup.clock:
+            await self.advance(setup.clock)
+        await self.refresh()
+
+    async def advance(self, by: str) -> None:
+        ente = self.scenario.ente
+        await self._ok(await self.registry.post(f"/entes/{ente}/clock/advance", json={"by": by}), "relógio")
+        self.clock_moved = True
+        await self.refresh()
+        self.log.append(f"relógio do ente {ente} avançado {by}")
+
+    async def step_login(self, args: LoginArgs) -> None:
+        client = self.clients[args.client]
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        params = {
+            "response_type": "code",
+            "client_id": client["client_id"],
+            "scope": " ".join(client["scopes"]),
+            "redirect_uri": client["redirect_uri"],
+            "state": secrets.token_hex(6),
+            "nonce": secrets.token_hex(6),
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "login_hint": args.persona,
+        }
+        response = await self.login.get("/authorize", params=params)
+        if response.status_code != 302:
+            raise StepFailed(f"login: /authorize respondeu {response.status_code} em vez de redirecionar")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
+        if args.expect_error or "error" in query:
+            if query.get("error") != args.expect_error:
+                raise StepFailed(
+                    f"login: /authorize voltou com {query.get('error') or 'code'}, esperado {args.expect_error or 'code'}"
+                )
+            self.log.append(f"login: /authorize recusou com {args.expect_error}, como esperado")
+            return
+        form = {
+            "grant_type": "authorization_code",
+            "code": query["code"],
+            "redirect_uri": client["redirect_uri"],
+            "code_verifier": verifier,
+            "client_id": client["client_id"],
+            "client_secret": client["client_secret"],
+        }
+        token = await self.login.post("/token", data=form)
+        if token.status_code != args.expect_status:
+            raise StepFailed(
+                f"login: /token respondeu {token.status_code}, esperado {args.expect_status}: {token.text[:200]}"
+            )
+        self.log.append(f"login de {args.persona}: /token {token.status_code}")
+        if args.replay_code:
+            replay = await self.login.post("/token", data=form)
+            if replay.status_code != 400 or replay.json().get("error") != "invalid_grant":
+                raise StepFailed(f"login: o code reusado foi aceito ({replay.status_code})")
+            self.log.append("code reusado recusado com invalid_grant")
+
+    async def run_steps(self) -> None:
+        for index, step in enumerate(self.scenario.steps):
+            try:
+                if isinstance(step, LoginStep):
+                    await self.step_login(step.login)
+                elif isinstance(step, AdvanceClockStep):
+                    await self.advance(step.advance_clock)
+                elif isinstance(step, WaitStep):
+                    await asyncio.sleep(parse_duration(step.wait))
+            except StepFailed as exc:
+                raise StepFailed(f"passo {index + 1}: {exc}") from None
+
+    async def expect(self, since: datetime) -> None:
+        expect = self.scenario.expect
+        deadline = time.monotonic() + parse_duration(expect.within)
+        after: datetime | None = None
+        for index, wanted in enumerate(expect.events):
+
+            def matches(item, wanted=wanted, after=after) -> bool:
+                moment = item.event.get_time()
+                if moment is None or moment < since or (after is not None and moment < after):
+                    return False
+                if f"govbr.{self.scenario.ente}." not in item.topic:
+                    return False
+                return all(item.data.get(k) == v for k, v in wanted.fields.items())
+
+            try:
+                found = await self.events.wait_for(
+                    type=wanted.type, match=matches, timeout=max(0.1, deadline - time.monotonic())
+                )
+            except AssertionError:
+                seen = sorted(
+                    {e.type for e in self.events.received if (e.event.get_time() or since) >= since}
+                )
+                order = " depois do anterior" if expect.ordered and after else ""
+                raise StepFailed(
+                    f"evento {index + 1} não chegou{order} em {expect.within}: {wanted.type} com {wanted.fields}; "
+                    f"tipos vistos: {', '.join(seen) or 'nenhum'}"
+                ) from None
+            if expect.ordered:
+                after = found.event.get_time()
+            self.log.append(f"evento {wanted.type} recebido")
+
+
+async def run_scenarios(settings: Settings, paths: list[Path]) -> list[Result]:
+    results: list[Result] = []
+    events = await EventsHelper(settings.bootstrap_servers, settings.topic_namespace).start()
+    try:
+        for path in paths:
+            results.append(await _run_one(settings, path, events))
+    finally:
+        await events.stop()
+    return results
+
+
+async def _run_one(settings: Settings, path: Path, events: EventsHelper) -> Result:
+    started = time.monotonic()
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        return Result(str(path), path.stem, "error", str(exc))
+    run = Run(settings, scenario, events)
+    since = datetime.now(UTC)
+    try:
+        await run.setup()
+        await run.run_steps()
+        await run.expect(since)
+        outcome, message = "passed", ""
+    except StepFailed as exc:
+        outcome, message = "failed", str(exc)
+    except httpx.HTTPError as exc:
+        outcome, message = "error", f"sandbox inacessível: {type(exc).__name__}: {exc}"
+    finally:
+        try:
+            await run.close()
+        except httpx.HTTPError:
+            pass
+    return Result(str(path), scenario.name, outcome, message, time.monotonic() - started, run.log)
+
+
+def junit_xml(results: list[Result]) -> str:
+    suite = ET.Element(
+        "testsuite",
+        name="govbr-sandbox scenarios",
+        tests=str(len(results)),
+        failures=str(sum(r.outcome == "failed" for r in results)),
+        errors=str(sum(r.outcome == "error" for r in results)),
+        time=f"{sum(r.seconds for r in results):.3f}",
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", classname=Path(r.path).stem, name=r.name, time=f"{r.seconds:.3f}"
+        )
+        if r.outcome != "passed":
+            ET.SubElement(
+                case, "failure" if r.outcome == "failed" else "error", message=r.message
+            ).text = r.message
+        if r.log:
+            ET.SubElement(case, "system-out").text = "\n".join(r.log)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True)

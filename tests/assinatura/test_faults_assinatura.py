@@ -1,0 +1,69 @@
+"""Assinatura faults against the running ITI emulator: the bronze 403 text, an expired user certificate, a
+signature without its timestamp, and a 5xx with the CAS's Spring body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import httpx
+from asn1crypto import cms
+
+from assinatura_mock.app import create_app
+from assinatura_mock.domain.oauth import BRONZE_MESSAGE
+from assinatura_mock.options import AssinaturaOptions
+from sandbox_kernel.faults.engine import engine_of
+
+from .conftest import DEV_LOCAL, MARIA, REDIRECT, access_token, hash_b64
+
+ENTE = "3550308"
+SIGN = "/externo/v2/assinarPKCS7"
+INJECTED = "br.gov.sandbox.assinatura.fault.injected"
+
+
+async def test_signing_faults(sandbox_process, sandbox_settings, sandbox_faults, sandbox_events):
+    sandbox_process("registry")  # real HTTP: the fault engine reads the registry like in production
+    secret = json.loads((sandbox_settings.data_dir / "seed.json").read_text())["assinatura_client"][
+        "client_secret"
+    ]
+    app = create_app(sandbox_settings, options=AssinaturaOptions())
+    async with app.router.lifespan_context(app):
+        sandbox_faults.clients.append(app)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://iti.test"
+        ) as iti:
+            assert engine_of(app) is not None
+            token = await access_token(iti, secret, MARIA, "signature_session")
+            bearer = {"Authorization": f"Bearer {token}"}
+
+            async def sign() -> httpx.Response:
+                return await iti.post(SIGN, json={"hashBase64": hash_b64(b"oficio")}, headers=bearer)
+
+            await sandbox_faults.add(ENTE, service="assinatura", effect="bronze_forbidden", count=1)
+            refused = await sign()
+            assert refused.status_code == 403 and refused.text == BRONZE_MESSAGE
+
+            await sandbox_faults.add(ENTE, service="assinatura", effect="no_timestamp", count=1)
+            plain = cms.ContentInfo.load((await sign()).content)
+            assert not plain["content"]["signer_infos"][0]["unsigned_attrs"]
+            stamped = cms.ContentInfo.load((await sign()).content)  # the rule is spent: the stamp is back
+            assert stamped["content"]["signer_infos"][0]["unsigned_attrs"]
+
+            await sandbox_faults.add(ENTE, service="assinatura", effect="expired_certificate", count=1)
+            signed = cms.ContentInfo.load((await sign()).content)
+            not_after = [
+                c.chosen["tbs_certificate"]["validity"]["not_after"].native
+                for c in signed["content"]["certificates"]
+            ]
+            assert min(not_after) < dt.datetime.now(dt.UTC)  # the signer's certificate has expired
+
+            await sandbox_faults.add(ENTE, service="assinatura", endpoint="token", status=503, count=1)
+            down = await iti.post(
+                "/oauth2.0/token",
+                data={"code": "x", "client_id": DEV_LOCAL, "client_secret": secret,
+                      "grant_type": "authorization_code", "redirect_uri": REDIRECT},
+            )  # fmt: skip
+            assert down.status_code == 503
+            assert down.json()["status"] == 503 and down.json()["path"] == "/oauth2.0/token"
+    for effect in ("bronze_forbidden", "no_timestamp", "expired_certificate", "status"):
+        await sandbox_events.wait_for(type=INJECTED, match={"effect": effect})

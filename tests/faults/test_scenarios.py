@@ -1,0 +1,73 @@
+"""The scenario catalogue runs green against a running sandbox; a broken file fails with its line and field."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from sandbox_kernel.scenarios.model import ScenarioError, json_schema, load_scenario
+from sandbox_kernel.scenarios.runner import junit_xml, run_scenarios
+
+CATALOGUE = Path(__file__).parent.parent.parent / "scenarios"
+
+BROKEN = """name: quebrado
+setup:
+  clients:
+    - name: app
+steps:
+  - login:
+      client: app
+      expect_status: duzentos
+"""
+
+
+def test_broken_file_names_line_and_field(tmp_path):
+    bad = tmp_path / "quebrado.yaml"
+    bad.write_text(BROKEN)
+    try:
+        load_scenario(bad)
+    except ScenarioError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("a broken scenario was accepted")
+    assert f"{bad}:8: steps.0.login.expect_status:" in message, message
+    unknown = tmp_path / "cliente.yaml"
+    unknown.write_text("name: x\nsteps:\n  - login: {client: outro}\n")
+    try:
+        load_scenario(unknown)
+    except ScenarioError as exc:
+        assert ":3: steps.0.login.client: cliente 'outro'" in str(exc), str(exc)
+    assert "properties" in json_schema()
+
+
+def test_every_catalogue_file_is_valid():
+    files = sorted(CATALOGUE.glob("*.yaml"))
+    assert files
+    for path in files:
+        load_scenario(path)
+
+
+async def test_catalogue_runs_green_with_junit(sandbox_process, sandbox_settings, tmp_path):
+    sandbox_process("registry")
+    sandbox_process("login")
+    results = await run_scenarios(sandbox_settings, sorted(CATALOGUE.glob("*.yaml")))
+    assert [r.message for r in results if r.outcome != "passed"] == []
+    suite = ET.fromstring(junit_xml(results))
+    assert suite.get("tests") == str(len(results)) and suite.get("failures") == "0"
+
+    bad = tmp_path / "nunca.yaml"
+    bad.write_text(
+        "name: evento que nunca vem\nexpect:\n  within: 1s\n  events:\n    - type: br.gov.sandbox.login.token.issued\n"
+    )
+    env = {**os.environ, **sandbox_settings.as_env()}
+    junit = tmp_path / "out.xml"
+    cli = [sys.executable, "-m", "sandbox_kernel.cli", "scenario", "run", str(bad), "--junit", str(junit)]
+    done = await asyncio.to_thread(subprocess.run, cli, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "não chegou" in done.stdout and "token.issued" in done.stdout
+    failure = ET.parse(junit).getroot().find("testcase/failure")
+    assert failure is not None and "token.issued" in failure.get("message")
