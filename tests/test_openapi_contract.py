@@ -112,11 +112,11 @@ def _call(case, stack, name: str, **kwargs) -> None:
     case.call_and_validate(base_url=urls[name], verify=_verify(config), timeout=30, **kwargs)
 
 
-registry = schemathesis.pytest.from_fixture("registry_schema")
-login = schemathesis.pytest.from_fixture("login_schema")
-assinatura = schemathesis.pytest.from_fixture("assinatura_schema")
-tramita = schemathesis.pytest.from_fixture("tramita_schema")
-console = schemathesis.pytest.from_fixture("console_schema")
+registry = schemathesis.pytest.from_fixture("registry_schema").exclude(path_regex=NOT_API)
+login = schemathesis.pytest.from_fixture("login_schema").exclude(path_regex=NOT_API)
+assinatura = schemathesis.pytest.from_fixture("assinatura_schema").exclude(path_regex=NOT_API)
+tramita = schemathesis.pytest.from_fixture("tramita_schema").exclude(path_regex=NOT_API)
+console = schemathesis.pytest.from_fixture("console_schema").exclude(path_regex=NOT_API)
 
 
 @registry.parametrize()

@@ -10,6 +10,7 @@ from sandbox_kernel.openapi_errors import (
     all_of,
     content_type,
     not_,
+    paths,
     under,
     with_path_params,
 )
@@ -26,6 +27,12 @@ ERRORS = ErrorDeclarations(
         ErrorRule(503, "Registry indisponível (0999).", API),
         ErrorRule(404, "Unidade não é um robô.", all_of(SANDBOX, with_path_params), fmt=ErrorFormat.REGISTRY),
         ErrorRule(500, "Erro de validação (codigoErro).", SANDBOX),
+        content_type(
+            200,
+            "text/plain",
+            paths("/", "/interoperabilidade/rest/v3", "/interoperabilidade/rest/v4"),
+            "Texto simples (verificação de conexão).",
+        ),
         content_type(
             200,
             "text/plain",
