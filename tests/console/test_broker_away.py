@@ -86,6 +86,10 @@ async def test_the_page_says_paused_and_why_then_resumes_without_duplicates(own_
                 -1
             ].astart()  # a new, empty incarnation: the console's relay re-publishes its outbox
             await expect(estado).to_have_text("● Ao vivo", timeout=40000)
+            # no registry runs here: pages that need it say so, in Portuguese, with a 503
+            response = await page.goto(f"{console.url}/turma")
+            assert response.status == 503
+            await expect(page.locator("[role=alert]")).to_contain_text("O registry não respondeu")
             await browser.close()
         await asyncio.sleep(3)  # the re-published service.started has been read again by now
         started = [e for e in _page(console)["eventos"] if e["type"] == STARTED]

@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 from sandbox_kernel.scenarios.model import ScenarioError, json_schema, load_scenario
 from sandbox_kernel.scenarios.runner import junit_xml, run_scenarios
+from sandbox_kernel.settings import Settings
 
 CATALOGUE = Path(__file__).parent.parent.parent / "scenarios"
 
@@ -51,10 +52,17 @@ def test_every_catalogue_file_is_valid():
         load_scenario(path)
 
 
-async def test_catalogue_runs_green_with_junit(sandbox_process, sandbox_settings, tmp_path):
-    sandbox_process("registry")
-    sandbox_process("login")
-    results = await run_scenarios(sandbox_settings, sorted(CATALOGUE.glob("*.yaml")))
+async def test_catalogue_runs_green_with_junit(sandbox_process, sandbox_settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("SANDBOX_TRAMITA_EXPIRY_CHECK_SECONDS", "0.5")  # look for idle trâmites often
+    fields = ("data_dir", "database_url", "kafka_bootstrap_servers", "topic_namespace")
+    ports = {
+        f"{s}_port": sandbox_settings.port_of(s)
+        for s in ("registry", "login", "assinatura", "tramita", "console")
+    }
+    settings = Settings(**{f: getattr(sandbox_settings, f) for f in fields}, **ports)
+    for service in ("registry", "login", "tramita"):
+        sandbox_process(service, settings)
+    results = await run_scenarios(settings, sorted(CATALOGUE.glob("*.yaml")))
     assert [r.message for r in results if r.outcome != "passed"] == []
     suite = ET.fromstring(junit_xml(results))
     assert suite.get("tests") == str(len(results)) and suite.get("failures") == "0"

@@ -26,8 +26,15 @@ class ClientSetup(_Strict):
     scopes: list[str] = ["openid", "email", "profile"]
 
 
+class SystemSetup(_Strict):
+    name: str = Field(..., description="Nome local do sistema (Tramita), usado pelos passos.")
+
+
 class Setup(_Strict):
     clients: list[ClientSetup] = []
+    systems: list[SystemSetup] = Field(
+        [], description="Sistemas do Tramita (certificado emitido pelo registry)."
+    )
     faults: list[FaultSpec] = []
     clock: str | None = Field(None, description="Avança o relógio do ente antes dos passos (ex.: 8d).")
 
@@ -54,7 +61,40 @@ class WaitStep(_Strict):
     wait: str = Field(..., description="Espera (ex.: 2s).")
 
 
-Step = LoginStep | AdvanceClockStep | WaitStep
+class SendTramiteArgs(_Strict):
+    system: str = Field(..., description="Nome de um sistema do setup.")
+    to: str = Field(..., description="Sigla da unidade de destino do ente (ex.: RBSIL, o robô silencioso).")
+    protocolo: str = Field("99990.000900/2026-00", description="Protocolo do processo.")
+
+
+class SendTramiteStep(_Strict):
+    send_tramite: SendTramiteArgs
+
+
+class WaitSituacaoArgs(_Strict):
+    system: str
+    situacao: int = Field(..., ge=0, le=10, description="Situação esperada do último trâmite enviado.")
+    within: str = "30s"
+
+
+class WaitSituacaoStep(_Strict):
+    wait_situacao: WaitSituacaoArgs
+
+
+class TramitaCallArgs(_Strict):
+    system: str
+    method: Literal["GET", "POST", "PUT", "DELETE"] = "GET"
+    path: str = Field(
+        ..., description="Caminho sob /interoperabilidade/rest/v3; {idt} = último trâmite enviado."
+    )
+    expect_status: int = 200
+
+
+class TramitaCallStep(_Strict):
+    tramita_call: TramitaCallArgs
+
+
+Step = LoginStep | AdvanceClockStep | WaitStep | SendTramiteStep | WaitSituacaoStep | TramitaCallStep
 
 
 class ExpectedEvent(_Strict):
@@ -118,7 +158,8 @@ def load_scenario(path: Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
         for step in scenario.steps:
-            for value in (getattr(step, "advance_clock", None), getattr(step, "wait", None)):
+            within = getattr(getattr(step, "wait_situacao", None), "within", None)
+            for value in (getattr(step, "advance_clock", None), getattr(step, "wait", None), within):
                 if value is not None:
                     parse_duration(value)
         parse_duration(scenario.expect.within)
@@ -133,6 +174,16 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError("\n".join(lines)) from None
     except DurationError as exc:
         raise ScenarioError(f"{path}: {exc}") from None
+    systems = {s.name for s in scenario.setup.systems}
+    for index, step in enumerate(scenario.steps):
+        kind = next(iter(step.model_fields))
+        args = getattr(step, kind)
+        if hasattr(args, "system") and args.system not in systems:
+            line = _line(root, ("steps", index, kind, "system"))
+            raise ScenarioError(
+                f"{path}:{line}: steps.{index}.{kind}.system: sistema {args.system!r} não está "
+                f"em setup.systems ({', '.join(sorted(systems)) or 'nenhum'})"
+            )
     names = {c.name for c in scenario.setup.clients}
     for index, step in enumerate(scenario.steps):
         if isinstance(step, LoginStep) and step.login.client not in names:

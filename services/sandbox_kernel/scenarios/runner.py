@@ -25,7 +25,19 @@ from ..secrets import admin_token
 from ..services import local_verify, resolve_service
 from ..settings import Settings
 from ..testing.events import EventsHelper
-from .model import AdvanceClockStep, LoginArgs, LoginStep, Scenario, ScenarioError, WaitStep, load_scenario
+from .model import (
+    AdvanceClockStep,
+    LoginArgs,
+    LoginStep,
+    Scenario,
+    ScenarioError,
+    SendTramiteStep,
+    TramitaCallStep,
+    WaitSituacaoStep,
+    WaitStep,
+    load_scenario,
+)
+from .tramita import TramitaSystem
 
 FAULTED = ("login", "assinatura", "tramita")
 
@@ -61,6 +73,9 @@ class Run:
         )
         self.verify = verify
         self.clients: dict[str, dict] = {}
+        self.systems: dict[str, TramitaSystem] = {}
+        self.units: dict[str, dict] = {}
+        self.idt: int | None = None  # the last trâmite sent
         self.faults: list[str] = []
         self.clock_moved = False
         self.log: list[str] = []
@@ -73,6 +88,8 @@ class Run:
             await self.registry.delete(f"/entes/{ente}/clock")
         for client in self.clients.values():
             await self.registry.delete(f"/entes/{ente}/login-clients/{client['client_id']}")
+        for system in self.systems.values():
+            await system.close()
         await self.refresh()
         await self.registry.aclose()
         await self.login.aclose()
@@ -105,6 +122,21 @@ class Run:
                 await self.registry.post(f"/entes/{ente}/login-clients", json=body), f"cliente {spec.name}"
             )
             self.clients[spec.name] = created | {"redirect_uri": spec.redirect_uri, "scopes": spec.scopes}
+        if setup.systems:
+            units = await self._ok(await self.registry.get(f"/entes/{ente}/estruturas"), "unidades do ente")
+            self.units = {u["sigla"]: u for u in units}
+            own = next(u for u in units if not u.get("robot"))
+            tramita_url = resolve_service("tramita").url(self.settings)
+            root = self.settings.data_dir / "pki" / "raiz-sandbox.crt"
+            for spec in setup.systems:
+                body = {
+                    "nome": f"Cenário {spec.name}"[:64],
+                    "unidades": [own["numeroDeIdentificacaoDaEstrutura"]],
+                }
+                created = await self._ok(
+                    await self.registry.post(f"/entes/{ente}/systems", json=body), spec.name
+                )
+                self.systems[spec.name] = TramitaSystem(tramita_url, root, created, own)
         for index, fault in enumerate(setup.faults):
             body = fault.model_dump(exclude_none=True)
             created = await self._ok(
@@ -175,9 +207,32 @@ class Run:
                     await self.step_login(step.login)
                 elif isinstance(step, AdvanceClockStep):
                     await self.advance(step.advance_clock)
+                elif isinstance(step, SendTramiteStep):
+                    args = step.send_tramite
+                    if args.to not in self.units:
+                        raise StepFailed(
+                            f"unidade {args.to!r} não existe no ente ({', '.join(sorted(self.units))})"
+                        )
+                    self.idt = await self.systems[args.system].send(self.units[args.to], args.protocolo)
+                    self.log.append(f"trâmite {self.idt} enviado para {args.to}")
+                elif isinstance(step, WaitSituacaoStep):
+                    args = step.wait_situacao
+                    await self.systems[args.system].wait_situacao(
+                        self.idt, args.situacao, parse_duration(args.within)
+                    )
+                    self.log.append(f"trâmite {self.idt} na situação {args.situacao}")
+                elif isinstance(step, TramitaCallStep):
+                    args = step.tramita_call
+                    path = args.path.replace("{idt}", str(self.idt))
+                    response = await self.systems[args.system].http.request(args.method, path)
+                    if response.status_code != args.expect_status:
+                        raise StepFailed(
+                            f"{args.method} {path} respondeu {response.status_code}, esperado {args.expect_status}: "
+                            f"{response.text[:200]}"
+                        )
                 elif isinstance(step, WaitStep):
                     await asyncio.sleep(parse_duration(step.wait))
-            except StepFailed as exc:
+            except AssertionError as exc:
                 raise StepFailed(f"passo {index + 1}: {exc}") from None
 
     async def expect(self, since: datetime) -> None:

@@ -35,7 +35,7 @@ class ServiceProcess:
     def url(self) -> str:
         return self.service.url(self.settings)
 
-    def start(self, timeout: float = 30.0) -> ServiceProcess:
+    def start(self, timeout: float = 120.0) -> ServiceProcess:
         env = {**os.environ, **self.settings.as_env(), "PYTHONUNBUFFERED": "1"}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

@@ -11,9 +11,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from sandbox_kernel.app import ServiceRuntime, Transaction
 from sandbox_kernel.events.models.tramita import (
@@ -27,6 +27,7 @@ from sandbox_kernel.registry_client import RegistryUnavailable
 
 from .. import storage
 from ..blobs import BlobStore
+from ..domain import receipts
 from ..domain.errors import Erro, TramitaError
 from ..domain.states import (
     DESCRICOES,
@@ -272,3 +273,28 @@ class TramitaCore:
                 subject=f"tramite/{row['idt']}",
                 ente=row["remetente_ente"],
             )
+
+    async def _complete_upload(self, tx: Transaction, row: Any, ator: str) -> None:
+        """1 → 2, with the recibo de envio signed by the platform key."""
+        hashes = list((await tx.session.scalars(select(C.c.hash).where(C.c.idt == row["idt"]))).all())
+        data = storage.iso(storage.now()) or ""
+        text = receipts.recibo_de_envio_text(row["idt"], row["nre"], data, hashes)
+        recibo = {
+            "reciboDeEnvio": {
+                "IDT": row["idt"],
+                "NRE": row["nre"],
+                "dataDeRecebimentoDoUltimoComponenteDigital": data,
+                "hashesDosComponentesDigitais": sorted(hashes),
+            },
+            "cadeiaDoCertificado": self.platform.cert_pem.decode(),
+            "hashDaAssinatura": receipts.sign(text, self.platform.key),
+        }
+        await self._move(tx, row, Gatilho.COMPONENTES_ENVIADOS, ator, extra={"recibo_envio": recibo})
+
+
+async def insert_tramite_row(tx: Transaction, values: dict[str, Any]) -> int:
+    """INSERT a trâmite row; its IDT (an INSERT's result is a CursorResult, which knows the new key)."""
+    result = cast(CursorResult, await tx.session.execute(T.insert().values(**values)))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

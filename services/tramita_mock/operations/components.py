@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 
@@ -18,7 +18,7 @@ from sandbox_kernel.events.models.tramita import (
 
 from .. import blobs, storage
 from ..blobs import ReceivedUpload
-from ..domain import ranges, receipts
+from ..domain import ranges
 from ..domain.errors import Erro, TramitaError, validation_error
 from ..domain.states import (
     RECIPIENT_HAS_METADATA,
@@ -75,7 +75,9 @@ class Components(TramitaCore):
             raise validation_error(problems)
         return hash_, protocolo
 
-    async def _mark_received(self, tx: Transaction, caller: Caller, rows: list[Any], modo: str) -> None:
+    async def _mark_received(
+        self, tx: Transaction, caller: Caller, rows: list[Any], modo: Literal["inteiro", "partes"]
+    ) -> None:
         moment = storage.now()
         ids = [r["id"] for r in rows]
         await tx.session.execute(update(C).where(C.c.id.in_(ids)).values(received_at=moment))
@@ -96,23 +98,6 @@ class Components(TramitaCore):
             row = await self._load(tx, idt, lock=True)
             if not missing and row["situacao"] == int(Situacao.INICIADO):
                 await self._complete_upload(tx, row, caller.system_id)
-
-    async def _complete_upload(self, tx: Transaction, row: Any, ator: str) -> None:
-        """1 → 2, with the recibo de envio signed by the platform key."""
-        hashes = list((await tx.session.scalars(select(C.c.hash).where(C.c.idt == row["idt"]))).all())
-        data = storage.iso(storage.now())
-        text = receipts.recibo_de_envio_text(row["idt"], row["nre"], data, hashes)
-        recibo = {
-            "reciboDeEnvio": {
-                "IDT": row["idt"],
-                "NRE": row["nre"],
-                "dataDeRecebimentoDoUltimoComponenteDigital": data,
-                "hashesDosComponentesDigitais": sorted(hashes),
-            },
-            "cadeiaDoCertificado": self.platform.cert_pem.decode(),
-            "hashDaAssinatura": receipts.sign(text, self.platform.key),
-        }
-        await self._move(tx, row, Gatilho.COMPONENTES_ENVIADOS, ator, extra={"recibo_envio": recibo})
 
     async def upload_whole(
         self, caller: Caller, ticket: int, upload: ReceivedUpload, query: dict[str, str | None]

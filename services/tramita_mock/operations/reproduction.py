@@ -24,7 +24,7 @@ from ..domain import payloads
 from ..domain.errors import Erro, TramitaError
 from ..domain.states import OPEN, Abertura, Situacao
 from ..identity import Caller
-from .base import C, T, _estrutura
+from .base import C, T, _estrutura, insert_tramite_row
 from .sending import TICKET_START, Sending
 
 
@@ -111,8 +111,9 @@ class Reproduction(Sending):
                 return {"IDT": waiting["idt"], "NRE": waiting["nre"]}
             ticket = await storage.next_value(tx.session, "ticket", TICKET_START)
             moment = storage.now(row["remetente_ente"])
-            result = await tx.session.execute(
-                T.insert().values(
+            new_idt = await insert_tramite_row(
+                tx,
+                dict(
                     nre=row["nre"], ticket=ticket, kind=row["kind"], protocolo=row["protocolo"],
                     remetente_repo=row["remetente_repo"], remetente_unit=row["remetente_unit"],
                     remetente_ente=row["remetente_ente"], destinatario_repo=row["destinatario_repo"],
@@ -123,7 +124,7 @@ class Reproduction(Sending):
                     apenas_pendentes=True, registered_at=moment, changed_at=moment,
                 )
             )  # fmt: skip
-            new = await self._load(tx, int(result.inserted_primary_key[0]))
+            new = await self._load(tx, new_idt)
             self._emit_status(
                 tx, new, None, Situacao.NAO_INICIADO, Abertura.SINCRONIZACAO, caller.system_id, None
             )

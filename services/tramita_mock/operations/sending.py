@@ -20,7 +20,7 @@ from ..domain.states import (
     Situacao,
 )
 from ..identity import Caller
-from .base import C, T, TramitaCore
+from .base import C, T, TramitaCore, insert_tramite_row
 
 log = logging.getLogger("govbr_sandbox.tramita")
 
@@ -110,7 +110,7 @@ class Sending(TramitaCore):
         )
         waiting = await self._sync_request(tx, caller, nre, values["destinatario_unit"])
         if waiting is None:
-            idt = int((await tx.session.execute(T.insert().values(**values))).inserted_primary_key[0])
+            idt = await insert_tramite_row(tx, values)
         else:  # the trâmite a synchronisation request opened at 0 gets its metadata: 0 → 1 (§3.2)
             idt = waiting["idt"]
             mudancas = [*waiting["mudancas"], *values["mudancas"]]
