@@ -44,9 +44,7 @@ MAX_LINES = 500
 # Files over the limit only while someone splits them: path → (until, who and why). Keep it short and dated.
 OVERSIZE_ALLOWED: dict[str, tuple[date, str]] = {}
 # Layout parts a service may lack while it is being converted: package → (until, missing part, why).
-LAYOUT_PENDING: dict[str, tuple[date, str, str]] = {
-    "assinatura_mock": (date(2026, 12, 4), "settings.py", "options.py becomes settings.py (issue #10)"),
-}
+LAYOUT_PENDING: dict[str, tuple[date, str, str]] = {}
 
 _PROBE = """
 import importlib, json, pkgutil, sys

@@ -1,7 +1,7 @@
 """HTTP entry point of the assinatura_mock service (`govbr-sandbox serve assinatura`).
 
 Replaces cas.staging.iti.br (``/oauth2.0/*``) and assinatura-api.staging.iti.br (``/externo/v2/*``);
-sandbox extras under ``/sandbox/*``. Service options: ``options.AssinaturaOptions`` (``SANDBOX_ASSINATURA_*``).
+sandbox extras under ``/sandbox/*``. Its own settings: ``settings.AssinaturaSettings`` (``SANDBOX_ASSINATURA_*``).
 """
 
 from __future__ import annotations
@@ -22,17 +22,16 @@ from sandbox_kernel.registry_client import RegistryClient, RegistryUnavailable
 from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
-from . import identity
 from .context import Context
 from .domain.certificates import SigningPKI, Urls, signing_pki
 from .error_docs import ERRORS
-from .options import AssinaturaOptions
-from .routes import api, authorize, sandbox, token
+from .routes import api, authorize, login, sandbox, token
+from .settings import AssinaturaSettings
 from .storage import metadata
 
 DESCRIPTION = "Emula a Assinatura GOV.BR do ITI: substitui cas.staging.iti.br (/oauth2.0/*) e assinatura-api.staging.iti.br (/externo/v2/*)."
 
-ROUTERS = [authorize.router, identity.router, token.router, api.router, sandbox.router]
+ROUTERS = [authorize.router, login.router, token.router, api.router, sandbox.router]
 
 hooks = ServiceHooks()
 
@@ -40,13 +39,12 @@ hooks = ServiceHooks()
 def create_app(
     settings: Settings | None = None,
     *,
-    options: AssinaturaOptions | None = None,
     registry_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """``registry_transport`` lets tests reach an in-process registry; by default it is HTTP to the registry URL."""
 
     async def startup(app: FastAPI, runtime: ServiceRuntime) -> None:
-        opts = options or AssinaturaOptions()
+        opts = runtime.settings.of(AssinaturaSettings)
         base = (opts.public_url or runtime.url).rstrip("/")
         pki_dir = opts.pki_dir or runtime.settings.data_dir / "pki" / "assinatura"
         # First start makes four 4096-bit CA keys (seconds): off the event loop.

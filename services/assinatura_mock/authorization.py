@@ -1,4 +1,4 @@
-"""The authorization story's state changes, shared by the authorize/consent routes and the identity step:
+"""The authorization story's state changes, shared by the authorize/consent routes and the login step:
 load a pending authorization, record who the user is, issue the code, record a denial (with its event)."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ async def load_pending(ctx: Context, authorization_id: str) -> AuthorizationRow 
 
 
 async def user_identified(request: Request, ctx: Context, auth: AuthorizationRow, persona: dict) -> Response:
-    """Called by the identity step once it knows who the user is: consent, or the bronze/CPF refusal."""
+    """Called by the login step once it knows who the user is: consent, or the bronze/CPF refusal."""
     async with ctx.runtime.transaction() as tx:
         row = await tx.session.get(AuthorizationRow, auth.id)
         assert row is not None

@@ -1,4 +1,4 @@
-"""What the routers share: the kernel runtime, the registry client, the signing PKI and the options."""
+"""What the routers share: the kernel runtime, the registry client, the signing PKI and the settings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sandbox_kernel.registry_client import RegistryClient
 
 from .domain.certificates import SigningPKI
 from .govbr_login import GovbrLogin, connect
-from .options import AssinaturaOptions
+from .settings import AssinaturaSettings
 from .storage import TokenRow
 
 
@@ -22,7 +22,7 @@ class Context:
     runtime: ServiceRuntime
     registry: RegistryClient
     pki: SigningPKI
-    options: AssinaturaOptions
+    options: AssinaturaSettings  # this service's own settings (the kernel's are runtime.settings)
     # One issuing at a time per CPF, so two concurrent first calls do not make two certificates.
     cert_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     # The current certificate and key per CPF, so a signature session does not reload the PEMs each time.

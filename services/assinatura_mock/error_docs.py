@@ -4,7 +4,15 @@ The ITI answers in Spring Boot's error JSON, except where the manual shows plain
 signing API, ``error=invalid_request`` on the token endpoint; reference assinatura §3)."""
 
 from sandbox_kernel.http_errors import ErrorFormat
-from sandbox_kernel.openapi_errors import ErrorDeclarations, ErrorRule, content_type, paths, under
+from sandbox_kernel.openapi_errors import (
+    ErrorDeclarations,
+    ErrorRule,
+    all_of,
+    content_type,
+    methods,
+    paths,
+    under,
+)
 
 API = under("/externo/v2")
 PAGES = paths("/oauth2.0/authorize", "/oauth2.0/login", "/oauth2.0/consent")
@@ -28,7 +36,13 @@ ERRORS = ErrorDeclarations(
         ),
         content_type(200, "application/x-pkcs7-certificates", paths("/sandbox/cadeia.p7b"), "PKCS#7."),
         content_type(200, "application/pkix-crl", paths("/sandbox/lcr/{stem}.crl"), "LCR (DER)."),
-        content_type(200, "text/html", paths("/sandbox/dpc", "/sandbox/verificar"), "Página."),
+        content_type(
+            200, "text/html", all_of(paths("/sandbox/dpc", "/sandbox/verificar"), methods("GET")), "Página."
+        ),
+        content_type(
+            200, "application/octet-stream", paths("/externo/v2/assinarPKCS7"), "Assinatura PKCS#7 (DER)."
+        ),
+        ErrorRule(503, "Registry indisponível.", API, "text/plain"),
         content_type(200, "text/html", PAGES, "Página."),
     ],
 )

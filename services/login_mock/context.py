@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import Request
-from fastapi.templating import Jinja2Templates
 
 from sandbox_kernel.app import ServiceRuntime, Transaction, runtime_of
 from sandbox_kernel.events.catalog import EventData
+from sandbox_kernel.pages import PageRenderer
 from sandbox_kernel.registry_client import RegistryClient
 
 from .keys import SigningKey
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES = PageRenderer(Path(__file__).parent / "templates")
 SESSION_COOKIE = "govbr_sandbox_sessao"
 
 

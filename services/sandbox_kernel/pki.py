@@ -87,7 +87,7 @@ def build(
     not_before: dt.datetime,
     days: int,
     serial: int | None = None,
-    hash_algorithm: hashes.HashAlgorithm | None = None,
+    hash_algorithm: hashes.SHA256 | hashes.SHA512 | None = None,
 ) -> x509.Certificate:
     """One certificate. ``signer`` is the issuer (or, for a self-signed one, the subject's own key)."""
     issuer_name = signer.certificate.subject if isinstance(signer, Issued) else subject
@@ -128,7 +128,7 @@ def issue(
     crl_url: str | None = None,
     critical_key_usage: bool = True,
     not_before: dt.datetime | None = None,
-    hash_algorithm: hashes.HashAlgorithm | None = None,
+    hash_algorithm: hashes.SHA256 | hashes.SHA512 | None = None,
 ) -> Issued:
     """Issue one certificate. ``issuer=None`` makes it self-signed (a root)."""
     key = key or new_key()

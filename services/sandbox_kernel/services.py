@@ -96,6 +96,7 @@ SERVICES: dict[str, ServiceInfo] = {
             "assinatura_mock",
             "Assinatura GOV.BR (ITI)",
             ("cas.staging.iti.br", "assinatura-api.staging.iti.br"),
+            settings="assinatura_mock.settings:AssinaturaSettings",
             error_format="iti",
         ),
         ServiceInfo(

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from assinatura_mock.app import create_app
-from assinatura_mock.options import AssinaturaOptions
+from assinatura_mock.settings import AssinaturaSettings
 from sandbox_kernel.secrets import admin_token
 
 DEV_LOCAL = "devLocal"
@@ -53,13 +53,12 @@ async def registry(sandbox_service, sandbox_settings):
 
 @pytest.fixture
 async def start_assinatura(registry, sandbox_settings):
-    """``await start_assinatura(**options)`` → an httpx client on a fresh assinatura app (lifespan running)."""
+    """``await start_assinatura(**settings)`` → an httpx client on a fresh assinatura app (lifespan running)."""
     async with AsyncExitStack() as stack:
 
         async def start(**overrides) -> httpx.AsyncClient:
             app = create_app(
-                sandbox_settings,
-                options=AssinaturaOptions(**overrides),
+                sandbox_settings.with_services(AssinaturaSettings(**overrides)),
                 registry_transport=httpx.ASGITransport(app=registry.app),
             )
             await stack.enter_async_context(app.router.lifespan_context(app))

@@ -11,7 +11,6 @@ from asn1crypto import cms
 
 from assinatura_mock.app import create_app
 from assinatura_mock.domain.oauth import BRONZE_MESSAGE
-from assinatura_mock.options import AssinaturaOptions
 from sandbox_kernel.faults.engine import engine_of
 
 from .conftest import DEV_LOCAL, MARIA, REDIRECT, access_token, hash_b64
@@ -26,7 +25,7 @@ async def test_signing_faults(sandbox_process, sandbox_settings, sandbox_faults,
     secret = json.loads((sandbox_settings.data_dir / "seed.json").read_text())["assinatura_client"][
         "client_secret"
     ]
-    app = create_app(sandbox_settings, options=AssinaturaOptions())
+    app = create_app(sandbox_settings)
     async with app.router.lifespan_context(app):
         sandbox_faults.clients.append(app)
         async with httpx.AsyncClient(

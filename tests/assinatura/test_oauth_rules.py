@@ -183,11 +183,9 @@ async def test_registry_down_is_503_not_a_stack_trace(sandbox_settings):
     import httpx
 
     from assinatura_mock.app import create_app
-    from assinatura_mock.options import AssinaturaOptions
 
     app = create_app(
         sandbox_settings.model_copy(update={"registry_url": "http://127.0.0.1:9"}),
-        options=AssinaturaOptions(),
     )
     async with app.router.lifespan_context(app):
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x")

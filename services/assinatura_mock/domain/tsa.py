@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 
 from asn1crypto import algos, cms, core, tsp
@@ -90,6 +91,11 @@ def timestamp_token(
         der.set_of(signer_info),
     )
     return der.sequence(SIGNED_DATA_OID, der.context(0, signed_data))
+
+
+def stamper(tsa: Issued, alvara: Issued) -> Callable[[bytes], bytes]:
+    """The timestamp an ``assinarPKCS7`` CMS carries: over SHA-256 of the signature value (§3.3)."""
+    return lambda signature: timestamp_token(hashlib.sha256(signature).digest(), tsa, alvara=alvara.cert_der)
 
 
 @lru_cache(maxsize=8)

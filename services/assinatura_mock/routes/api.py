@@ -1,18 +1,16 @@
 """The signature API (reference assinatura-govbr.md §3): GET /externo/v2/certificadoPublico and
 POST /externo/v2/assinarPKCS7, both with ``Authorization: Bearer <access_token>``.
 
-Refusals: 403 with the manual's plain-text messages (bronze account, CPF not regular); 400 plain text naming
-the mistake for a hash that is not Base64 of 32 bytes; 401 Spring-style JSON for a missing, unknown, expired
-or used-up token (status and body unconfirmed for the real API, §8: the CAS's own 401 format is used).
+The rules (which refusal, which status and body) are in ``domain.api_rules``; this module reads the token
+row and the persona, signs off the event loop, counts the use atomically and emits the events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 import uuid
-from dataclasses import dataclass
+from functools import partial
 
 import anyio
 from fastapi import APIRouter, Request
@@ -23,9 +21,9 @@ from sandbox_kernel.events.models.assinatura import SignatureCreated, SignatureR
 from sandbox_kernel.registry_client import RegistryUnavailable
 
 from ..context import Context, ctx_of
+from ..domain import api_rules as rules
 from ..domain import cms, oauth, tsa
-from ..domain.hashes import HashError, parse_hash_base64
-from ..domain.personas import signing_problem
+from ..domain.api_rules import Refusal
 from ..faults import expired_copy, sign_fault
 from ..storage import TokenRow, aware, now
 from ..user_certificates import certificate_for
@@ -34,15 +32,6 @@ router = APIRouter(prefix="/externo/v2", tags=["API de assinatura"])
 
 CERT_PATH = "/externo/v2/certificadoPublico"
 SIGN_PATH = "/externo/v2/assinarPKCS7"
-
-
-@dataclass
-class Refusal(Exception):
-    status: int
-    check: str
-    reason: str
-    expected: str
-    body: str | None = None  # plain text for 400/403; None → Spring JSON (401)
 
 
 async def _refuse(
@@ -74,12 +63,7 @@ async def _refuse(
 async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow:
     value = oauth.bearer_token(request.headers.get("authorization"))
     if value is None:
-        raise Refusal(
-            401,
-            "token_ausente",
-            "cabeçalho Authorization: Bearer ausente",
-            "Authorization: Bearer <access_token>",
-        )
+        raise rules.missing_bearer()
     token_hash = oauth.digest(value)
     row = ctx.token_cache.get(token_hash)
     if row is None:
@@ -90,45 +74,20 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
         if row is not None:
             ctx.remember_token(row)
     if row is None:
-        raise Refusal(
-            401,
-            "token_desconhecido",
-            "access token desconhecido",
-            "o access_token devolvido por /oauth2.0/token",
-        )
-    if aware(row.expires_at) < now():
-        raise Refusal(
-            401, "token_expirado", "access token expirado", "um token novo (expires_in segundos de validade)"
-        )
-    if consuming and row.uses >= row.max_uses:
-        raise Refusal(401, *_used_up(row))
+        raise rules.unknown_token()
+    rules.check_token(
+        expires_at=aware(row.expires_at),
+        uses=row.uses,
+        max_uses=row.max_uses,
+        kind=row.kind,
+        now=now(),
+        consuming=consuming,
+    )
     return row
 
 
-def _used_up(row: TokenRow) -> tuple[str, str, str]:
-    if row.kind == "sign":
-        return (
-            "token_ja_usado",
-            "o token sign já assinou um hash (vale uma assinatura)",
-            "um novo token, ou o escopo signature_session para várias assinaturas",
-        )
-    return (
-        "limite_da_sessao",
-        f"o token signature_session já fez {row.max_uses} assinaturas",
-        f"até {row.max_uses} assinaturas por token; peça um novo token",
-    )
-
-
 async def _persona(ctx: Context, row: TokenRow) -> dict:
-    persona = await ctx.registry.persona(row.cpf)
-    if persona is None:
-        raise Refusal(
-            401, "usuario_removido", "a persona do token não existe mais no registry", "uma persona existente"
-        )
-    problem = signing_problem(persona)
-    if problem:
-        raise Refusal(403, problem.check, problem.message, problem.expected, body=problem.message)
-    return persona
+    return rules.check_signer(await ctx.registry.persona(row.cpf))
 
 
 @router.get("/certificadoPublico", summary="Certificado do usuário (PEM)")
@@ -155,7 +114,7 @@ async def assinar_pkcs7(request: Request) -> Response:
     row: TokenRow | None = None
     try:
         row = await _token(ctx, request, consuming=True)
-        digest = _hash_from(await request.body())
+        digest = rules.hash_from_body(await request.body())
         persona = await _persona(ctx, row)
         if await sign_fault(ctx, row, "bronze_forbidden"):  # fault rules of the ente (faults.py)
             raise Refusal(
@@ -170,23 +129,15 @@ async def assinar_pkcs7(request: Request) -> Response:
             signer = expired_copy(ctx, persona, signer)
         no_stamp = await sign_fault(ctx, row, "no_timestamp")
         options = ctx.options
-        pki = ctx.pki
-        signing_time = dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-        def build() -> bytes:
-            stamp = (
-                (
-                    lambda sig: tsa.timestamp_token(
-                        cms.signature_imprint(sig), pki.tsa, alvara=pki.alvara.cert_der
-                    )
-                )
-                if options.timestamp and not no_stamp
-                else None
-            )
-            return cms.sign_hash(
-                digest, signer, signing_time=signing_time, timestamp=stamp, encoding=options.encoding
-            )
-
+        stamp = tsa.stamper(ctx.pki.tsa, ctx.pki.alvara) if options.timestamp and not no_stamp else None
+        build = partial(
+            cms.sign_hash,
+            digest,
+            signer,
+            signing_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            timestamp=stamp,
+            encoding=options.encoding,
+        )
         der = await anyio.to_thread.run_sync(build)
         async with ctx.runtime.transaction() as tx:
             # Count the use atomically: concurrent calls with a sign token cannot both succeed.
@@ -199,7 +150,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                 )
             ).scalar_one_or_none()
             if used is None:
-                raise Refusal(401, *_used_up(row))
+                raise rules.used_up(row.kind, row.max_uses)
             tx.emit(
                 SignatureCreated(
                     assinatura_id=request_id,
@@ -224,27 +175,6 @@ async def assinar_pkcs7(request: Request) -> Response:
     except RegistryUnavailable as exc:
         return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
     return Response(der, media_type="application/octet-stream")
-
-
-def _hash_from(body: bytes) -> bytes:
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise Refusal(
-            400,
-            "corpo_invalido",
-            "o corpo não é um objeto JSON",
-            'Content-Type: application/json e corpo {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}',
-            body='Corpo inválido: envie JSON {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}.',
-        )
-    try:
-        return parse_hash_base64(data.get("hashBase64"))
-    except HashError as exc:
-        raise Refusal(
-            400, exc.check, str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
-        ) from None
 
 
 def _b64(raw: bytes) -> str:

@@ -1,6 +1,6 @@
 """GET /oauth2.0/authorize and the consent screen (reference assinatura-govbr.md §2.2).
 
-authorize → (who is the user: ``identity.begin``) → consent with the SMS code (``12345`` in the sandbox,
+authorize → (who is the user: ``routes.login.begin``) → consent with the SMS code (``12345`` in the sandbox,
 as in staging) → redirect to ``redirect_uri`` with ``code`` and ``state``. Clients with ``auto_approve``
 skip the pages for ``login_hint=<cpf>`` (headless CI).
 """
@@ -21,12 +21,13 @@ from sandbox_kernel.events.models.assinatura import (
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 from sandbox_kernel.registry_client import RegistryUnavailable
 
-from .. import authorization, identity, pages
+from .. import authorization, pages
 from ..context import Context, ctx_of
 from ..domain import oauth
 from ..domain.personas import signing_problem
 from ..storage import AuthorizationRow, now
 from ..web import form_fields
+from . import login
 
 router = APIRouter(tags=["CAS (OAuth)"])
 
@@ -162,7 +163,7 @@ async def authorize(
         return RedirectResponse(
             await authorization.grant(ctx, auth, persona, via="auto_approve"), status_code=302
         )
-    return await identity.begin(request, ctx, auth, hint)
+    return await login.begin(request, ctx, auth, hint)
 
 
 @router.get("/oauth2.0/consent", summary="Tela de autorização de uso do certificado")

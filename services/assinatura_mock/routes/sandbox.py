@@ -53,13 +53,7 @@ async def lcr(stem: str, request: Request) -> Response:
 
 @router.get("/dpc", summary="Declaração de práticas (texto) da AC do sandbox")
 async def dpc() -> HTMLResponse:
-    return HTMLResponse(
-        pages.page(
-            "DPC da AC Final SANDBOX",
-            "<h1>Declaração de Práticas de Certificação — SANDBOX</h1><p>Estas ACs existem só no govbr-sandbox, "
-            "para testes. Os certificados não têm valor legal e não pertencem à hierarquia do ITI.</p>",
-        )
-    )
+    return HTMLResponse(pages.dpc())
 
 
 def _trust(request: Request) -> verify.Trust:

@@ -1,4 +1,4 @@
-"""The "who is the user" step of /oauth2.0/authorize, in one place.
+"""The CAS login step of /oauth2.0/authorize ("who is the user"), in one place.
 
 The real CAS delegates authentication to gov.br (Login Único); so does the sandbox: ``begin`` sends the
 browser to login_mock's /authorize as an OIDC client (see ``govbr_login``), and the callback resolves the
@@ -14,12 +14,12 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from . import pages
-from .authorization import load_pending, user_identified
-from .context import Context, ctx_of
-from .govbr_login import CALLBACK_PATH
-from .storage import AuthorizationRow
-from .web import form_fields
+from .. import pages
+from ..authorization import load_pending, user_identified
+from ..context import Context, ctx_of
+from ..govbr_login import CALLBACK_PATH
+from ..storage import AuthorizationRow
+from ..web import form_fields
 
 router = APIRouter(tags=["CAS (OAuth)"])
 

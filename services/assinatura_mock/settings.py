@@ -1,7 +1,7 @@
-"""Settings of the assinatura_mock service alone (prefix ``SANDBOX_ASSINATURA_``).
-
-They sit beside the kernel's ``Settings`` rather than in it: only this service reads them. Each one is a
-choice where the real platform is unconfirmed or changed over time (reference assinatura-govbr.md §3.3, §8).
+"""Settings of assinatura_mock alone (prefix ``SANDBOX_ASSINATURA_``); the kernel's ``Settings`` has the
+shared ones. Registered in ``sandbox_kernel.services.SERVICES``, so ``info --json``, ``as_env()`` and the
+README table see them. Most are choices where the real platform is unconfirmed or changed over time
+(reference assinatura-govbr.md §3.3, §8).
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from sandbox_kernel.settings import ServiceSettings
 
 
-class AssinaturaOptions(BaseSettings):
+class AssinaturaSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SANDBOX_ASSINATURA_", extra="ignore")
 
     login: Literal["govbr", "personas"] = Field(
