@@ -51,3 +51,31 @@ def test_event_models_cannot_declare_secret_fields():
         assert "secret" in str(exc)
     else:
         raise AssertionError("a model with a client_secret field was accepted")
+
+
+def test_login_and_assinatura_state_their_partition_key_and_refusal_enums(asyncapi_doc):
+    """Each login and assinatura message says which story keys it (x-partition-key), and every refusal has
+    the one shape: ``check`` a closed enum, ``reason``, ``expected``, ``reference``."""
+    messages = asyncapi_doc["components"]["messages"]
+    schemas = asyncapi_doc["components"]["schemas"]
+    refusals = 0
+    own = {
+        s.type
+        for s in catalog.specs()
+        if s.model.__module__.rsplit(".", 1)[1] in ("login", "assinatura")  # not the common events
+    }
+    for message in messages.values():
+        if message["name"] not in own:
+            continue
+        assert message.get("x-partition-key"), message["name"]
+        schema = schemas[message["payload"]["$ref"].rsplit("/", 1)[1]]
+        if "check" not in schema["properties"]:
+            continue
+        refusals += 1
+        assert {"reason", "expected", "reference"} <= set(schema["properties"]), message["name"]
+        check = schema["properties"]["check"]
+        enum = schemas[check["$ref"].rsplit("/", 1)[1]] if "$ref" in check else check
+        assert enum.get("enum"), message["name"]
+    assert (
+        refusals >= 7
+    )  # login: authorize, authentication, token, api; assinatura: authorization, token, signature

@@ -72,3 +72,31 @@ async def test_console_answers_the_sandbox_format(client_of):
     response = await client_of("console").get("/api/nada")
     assert response.status_code == 404
     assert response.json()["erro"] == "nao_encontrado"
+
+
+async def test_unparseable_body_answers_in_the_platform_format(client_of):
+    response = await client_of("registry").post(
+        "/sandbox/registry/personas", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code in (400, 422)
+    assert "erro" in response.json() and "detail" not in response.json()
+
+
+def test_openapi_declares_real_content_types_and_platform_errors(tmp_path):
+    from registry.app import create_app as registry_app
+    from tramita_mock.app import create_app as tramita_app
+
+    doc = registry_app(Settings(data_dir=tmp_path / "r")).openapi()
+    assert list(doc["paths"]["/sandbox/registry/asyncapi.yaml"]["get"]["responses"]["200"]["content"]) == [
+        "application/yaml"
+    ]
+    assert list(doc["paths"]["/sandbox/registry/ca.pem"]["get"]["responses"]["200"]["content"]) == [
+        "application/x-pem-file"
+    ]
+    assert {"401", "403", "404", "409"} <= set(
+        doc["paths"]["/sandbox/registry/personas/{cpf}"]["put"]["responses"]
+    )
+    doc = tramita_app(Settings(data_dir=tmp_path / "t")).openapi()
+    responses = doc["paths"]["/interoperabilidade/rest/v3/tramites/{idt}"]["get"]["responses"]
+    assert "422" not in responses  # Tramita answers validation errors with 500 codigoErro 0001
+    assert responses["500"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErroTramita")

@@ -24,6 +24,7 @@ from sandbox_kernel.settings import Settings
 
 from .context import Context
 from .domain.certificates import SigningPKI, Urls, signing_pki
+from .error_docs import ERRORS
 from .routes import api, authorize, login, sandbox, token
 from .settings import AssinaturaSettings
 from .storage import metadata
@@ -58,6 +59,7 @@ def create_app(
         description=DESCRIPTION,
         routers=ROUTERS,
         on_startup=startup,
+        errors=ERRORS,
     )
     _close_registry_on_shutdown(app)
 

@@ -8,11 +8,18 @@ from datetime import timedelta
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from sandbox_kernel.events.models.assinatura import AuthorizationDenied, AuthorizationGranted
+from sandbox_kernel.events.models.assinatura import (
+    AuthorizationCheck,
+    AuthorizationDenied,
+    AuthorizationGranted,
+)
+from sandbox_kernel.oauth import store
+from sandbox_kernel.oauth.domain import code_hash
 
-from .context import Context
+from .context import Context, story_key
 from .domain import oauth
-from .storage import AuthorizationRow, CodeRow, aware, now
+from .storage import AuthorizationRow, CodeRow, now
+from .storage import oauth as tables
 
 
 async def deny(
@@ -20,25 +27,27 @@ async def deny(
     *,
     client: dict | None,
     client_id: str | None,
-    check: str,
+    check: AuthorizationCheck,
     reason: str,
     expected: str | None = None,
     received: str | None = None,
     authorization_id: str | None = None,
     cpf: str | None = None,
 ) -> None:
+    """A refusal before or outside a pending authorization (its story when there is one)."""
     async with ctx.runtime.transaction() as tx:
         tx.emit(
             AuthorizationDenied(
                 autorizacao_id=authorization_id,
                 client_id=client_id,
-                verificacao=check,
-                motivo=reason,
-                esperado=expected,
+                check=check,
+                reason=reason,
+                expected=expected,
+                reference="assinatura-govbr.md §2.2",
                 recebido=received,
                 cpf=cpf,
             ),
-            key=client_id or "desconhecido",
+            key=story_key(client_id, authorization_id or "authorize"),
             subject=client_id,
             ente=client.get("ente") if client else None,
         )
@@ -46,10 +55,7 @@ async def deny(
 
 async def load_pending(ctx: Context, authorization_id: str) -> AuthorizationRow | None:
     async with ctx.runtime.db.sessionmaker() as session:
-        auth = await session.get(AuthorizationRow, authorization_id)
-    if auth is None or auth.status != "pending" or aware(auth.expires_at) < now():
-        return None
-    return auth
+        return await store.pending(session, tables, authorization_id)
 
 
 async def user_identified(request: Request, ctx: Context, auth: AuthorizationRow, persona: dict) -> Response:
@@ -71,8 +77,8 @@ async def grant(ctx: Context, auth: AuthorizationRow, persona: dict, *, via: str
         row.cpf = persona["cpf"]
         tx.session.add(
             CodeRow(
-                code_hash=oauth.digest(code),
-                authorization_id=auth.id,
+                code_hash=code_hash(code),
+                story=auth.id,
                 client_id=auth.client_id,
                 ente=auth.ente,
                 cpf=persona["cpf"],
@@ -91,7 +97,7 @@ async def grant(ctx: Context, auth: AuthorizationRow, persona: dict, *, via: str
                 via=via,
                 code_expires_in=ctx.options.code_ttl,
             ),
-            key=auth.client_id,
+            key=story_key(auth.client_id, auth.id),
             subject=auth.client_id,
             ente=auth.ente,
         )

@@ -47,10 +47,15 @@ class Context:
     def remember_token(self, row: TokenRow) -> None:
         if len(self.token_cache) > 10_000:
             self.token_cache.clear()
-        self.token_cache[row.token_hash] = row
+        self.token_cache[row.id] = row
 
     def cert_lock(self, cpf: str) -> asyncio.Lock:
         return self.cert_locks.setdefault(cpf, asyncio.Lock())
+
+
+def story_key(client_id: str | None, story: str) -> str:
+    """The partition key of a signature authorization's story: ``<client_id>/<autorizacao_id>``."""
+    return f"{client_id or 'desconhecido'}/{story}"
 
 
 def ctx_of(request: Request) -> Context:

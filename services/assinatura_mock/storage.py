@@ -6,73 +6,24 @@ Citizens' private keys are kept here (PEM), next to their certificates, because 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import DateTime, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sandbox_kernel.clock import clock
+from sandbox_kernel.oauth.domain import aware as aware  # re-exported for the routes
+from sandbox_kernel.oauth.store import oauth_tables
 
 metadata = MetaData()
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite drops the zone; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+# The one UTC clock of the sandbox (virtual per ente): ``now()`` is real UTC, ``now(ente)`` the ente's time.
+now = clock.now
 
 
 class Base(DeclarativeBase):
     metadata = metadata
-
-
-class AuthorizationRow(Base):
-    """One GET /oauth2.0/authorize, from the request to the code (the pages carry its id)."""
-
-    __tablename__ = "assinatura_authorizations"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(128), index=True)
-    ente: Mapped[str | None] = mapped_column(String(16))
-    redirect_uri: Mapped[str] = mapped_column(Text)
-    scopes: Mapped[list] = mapped_column(JSON)
-    state: Mapped[str | None] = mapped_column(Text)
-    nonce: Mapped[str | None] = mapped_column(Text)
-    cpf: Mapped[str | None] = mapped_column(String(11))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, granted, denied
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class CodeRow(Base):
-    __tablename__ = "assinatura_codes"
-
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    authorization_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_id: Mapped[str] = mapped_column(String(128))
-    ente: Mapped[str | None] = mapped_column(String(16))
-    cpf: Mapped[str] = mapped_column(String(11))
-    scopes: Mapped[list] = mapped_column(JSON)
-    redirect_uri: Mapped[str] = mapped_column(Text)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class TokenRow(Base):
-    __tablename__ = "assinatura_tokens"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    authorization_id: Mapped[str] = mapped_column(String(64), index=True)
-    client_id: Mapped[str] = mapped_column(String(128))
-    ente: Mapped[str | None] = mapped_column(String(16))
-    cpf: Mapped[str] = mapped_column(String(11))
-    kind: Mapped[str] = mapped_column(String(24))  # sign | signature_session
-    max_uses: Mapped[int] = mapped_column(Integer)
-    uses: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class UserCertificateRow(Base):
@@ -87,3 +38,10 @@ class UserCertificateRow(Base):
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+# The authorization-code grant's tables, shared with login_mock through the kernel's OAuth core.
+oauth = oauth_tables(Base, "assinatura")
+AuthorizationRow = oauth.Authorization
+CodeRow = oauth.Code
+TokenRow = oauth.Token

@@ -21,7 +21,10 @@ from .storage import UserCertificateRow, now
 RENEW_MARGIN = timedelta(days=1)
 
 
-async def certificate_for(ctx: Context, persona: dict, client_id: str, ente: str | None) -> Issued:
+async def certificate_for(
+    ctx: Context, persona: dict, client_id: str, ente: str | None, story_key: str
+) -> Issued:
+    """The persona's current certificate, issued now if needed (its event joins the caller's story)."""
     cpf = persona["cpf"]
     cached = ctx.cert_cache.get(cpf)
     if cached is not None and _still_good(cached):
@@ -58,7 +61,7 @@ async def certificate_for(ctx: Context, persona: dict, client_id: str, ente: str
                     not_after=cert.not_valid_after_utc.isoformat(),
                     client_id=client_id,
                 ),
-                key=cpf,
+                key=story_key,
                 subject=format(cert.serial_number, "x"),
                 ente=ente,
             )

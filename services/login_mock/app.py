@@ -13,6 +13,7 @@ from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from .context import LoginContext
+from .error_docs import ERRORS
 from .keys import SigningKey
 from .routes import apis, authorize, discovery, logout, sandbox, token
 from .settings import LoginSettings
@@ -53,4 +54,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         on_startup=_startup,
         on_shutdown=_shutdown,
+        errors=ERRORS,
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sandbox_kernel.events.catalog import EventData
 from sandbox_kernel.events.models.login import ConsentGranted
+from sandbox_kernel.oauth.domain import code_hash, new_code
 from sandbox_kernel.secrets import hash_secret
 
 from .context import LoginContext, emit_in
@@ -32,13 +33,14 @@ async def issue_code(
 
     ``before`` are events of the same story that belong in the same commit (the headless flow's).
     """
-    code = secrets.token_urlsafe(32)
+    code = new_code()
     async with lc.runtime.transaction() as tx:
         for event in before:
             emit_in(tx, event, client, story)
         tx.session.add(
             CodeRow(
-                code_hash=hash_secret(code),
+                code_hash=code_hash(code),
+                story=story,
                 client_id=client["client_id"],
                 ente=client.get("ente"),
                 cpf=persona["cpf"],
@@ -46,9 +48,7 @@ async def issue_code(
                 code_challenge=req.code_challenge,
                 scopes=req.scopes,
                 nonce=req.nonce,
-                auth_time=auth_time,
-                amr=amr,
-                session=story,
+                extra={"auth_time": auth_time, "amr": amr},
                 expires_at=now(client.get("ente"))
                 + timedelta(seconds=lc.runtime.settings.of(LoginSettings).code_ttl),
             )
@@ -73,7 +73,7 @@ async def remembered_consent(lc: LoginContext, cpf: str, client_id: str, scopes:
     return consent is not None and set(scopes) <= set(consent.scopes)
 
 
-async def open_session(lc: LoginContext, persona: dict, client_id: str) -> tuple[str, SessionRow]:
+async def open_session(lc: LoginContext, persona: dict, client_id: str, story: str) -> tuple[str, SessionRow]:
     token = secrets.token_urlsafe(32)
     row = SessionRow(
         id_hash=hash_secret(token),
@@ -81,6 +81,7 @@ async def open_session(lc: LoginContext, persona: dict, client_id: str) -> tuple
         auth_time=int(time.time()),
         amr=list(persona.get("amr") or ["passwd"]),
         clients=[client_id],
+        story_key=f"{client_id}/{story}",
     )
     async with lc.runtime.transaction() as tx:
         tx.session.add(row)
@@ -95,8 +96,12 @@ async def current_session(lc: LoginContext, token: str | None) -> SessionRow | N
     return row if row is not None and row.ended_at is None else None
 
 
-async def remember_client(lc: LoginContext, token: str, client_id: str) -> None:
+async def remember_client(lc: LoginContext, token: str, client_id: str, story: str) -> None:
+    """The browser session now also serves this client; its logout joins this login's story."""
     async with lc.runtime.transaction() as tx:
         row = await tx.session.get(SessionRow, hash_secret(token))
-        if row is not None and client_id not in row.clients:
+        if row is None:
+            return
+        if client_id not in row.clients:
             row.clients = [*row.clients, client_id]
+        row.story_key = f"{client_id}/{story}"

@@ -14,6 +14,7 @@ from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings
 
 from .domain.personas import Persona, PersonaFileError, load_persona_file
+from .error_docs import ERRORS
 from .routes import applications, catalog, entes, errors, labs, overrides, personas, structures, systems
 from .settings import RegistrySettings
 from .storage import metadata
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=ROUTERS,
         on_startup=_startup,
+        errors=ERRORS,
     )
     errors.install(app)
     return app

@@ -29,6 +29,7 @@ from .faults.engine import FaultEngine
 from .faults.middleware import FaultMiddleware
 from .faults.routes import router as overrides_router
 from .http_errors import ErrorFormat, install_unknown_path_errors, unknown_path_body
+from .openapi_errors import ErrorDeclarations, ErrorRule, declare_errors, paths, with_body
 from .services import ServiceInfo, resolve_service
 from .settings import Settings, get_settings
 from .storage import Database, service_database_url
@@ -92,8 +93,10 @@ def create_service_app(
     routers: list[APIRouter] | None = None,
     on_startup: Hook | None = None,
     on_shutdown: Hook | None = None,
+    errors: ErrorDeclarations | None = None,
 ) -> FastAPI:
-    """``on_shutdown`` runs before the relay and database close (close what ``on_startup`` opened)."""
+    """``on_shutdown`` runs before the relay and database close (close what ``on_startup`` opened).
+    ``errors``: the error answers to declare in the OpenAPI document (openapi_errors.py)."""
     service = resolve_service(service_name)
     settings = settings or get_settings()
     table = _outbox_in(metadata, service.name)
@@ -156,7 +159,9 @@ def create_service_app(
     )
     app.add_middleware(FaultMiddleware, service=service.name)
     app.add_middleware(CorrelationMiddleware)
-    install_unknown_path_errors(app, ErrorFormat(service.error_format))
+    fmt = ErrorFormat(service.error_format)
+    install_unknown_path_errors(app, fmt)
+    declare_errors(app, _with_kernel_rules(errors or ErrorDeclarations(fmt), fmt))
     _install_storage_errors(app, ErrorFormat(service.error_format))
     app.include_router(_sandbox_router(service))
     app.include_router(overrides_router)
@@ -185,6 +190,24 @@ def _install_storage_errors(app: FastAPI, fmt: ErrorFormat) -> None:
         if "erro" in body:
             body["erro"] = "banco_indisponivel"
         return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+
+
+def _with_kernel_rules(declarations: ErrorDeclarations, fmt: ErrorFormat) -> ErrorDeclarations:
+    """What every service may answer besides its own errors (see http_errors and the health route)."""
+    kernel = [
+        ErrorRule(400, "Corpo da requisição ilegível (JSON ou multipart malformado).", with_body, fmt=fmt),
+        ErrorRule(
+            503,
+            "Degradado: banco de dados ou broker inacessível (o motivo vem em `reason`).",
+            paths("/sandbox/health"),
+            schema={
+                "type": "object",
+                "required": ["status"],
+                "properties": {"status": {"const": "degraded"}},
+            },
+        ),
+    ]
+    return ErrorDeclarations(declarations.fmt, [*kernel, *declarations.rules], declarations.drop)
 
 
 def _outbox_in(metadata: MetaData, service: str) -> Table:

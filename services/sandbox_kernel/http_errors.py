@@ -1,4 +1,4 @@
-"""Unknown paths and methods answered in each platform's own error format, not FastAPI's ``{"detail": ...}``.
+"""Unknown paths, methods and unparseable bodies answered in each platform's own error format, not FastAPI's ``{"detail": ...}``.
 
 A client that parses the real platform's error body (Tramita's ``codigoErro``, the roteiro's
 ``erro_description``, ITI's Spring Boot error) must be able to parse ours too, even for a typo in a path.
@@ -30,16 +30,20 @@ class ErrorFormat(StrEnum):
 def _message(request: Request, status: int) -> str:
     if status == 405:
         return f"O método {request.method} não é aceito em {request.url.path}."
-    return f"Recurso não encontrado: {request.method} {request.url.path}."
+    if status == 404:
+        return f"Recurso não encontrado: {request.method} {request.url.path}."
+    if status == 400:  # FastAPI could not parse the body at all (bad JSON, bad multipart)
+        return "Não foi possível interpretar o corpo da requisição: confira o Content-Type e o conteúdo."
+    return HTTPStatus(status).phrase
 
 
 def _registry(request: Request, status: int) -> dict:
-    code = "metodo_nao_permitido" if status == 405 else "nao_encontrado"
+    code = {405: "metodo_nao_permitido", 404: "nao_encontrado"}.get(status, "requisicao_invalida")
     return {"erro": code, "mensagem": _message(request, status)}
 
 
 def _acesso(request: Request, status: int) -> dict:
-    code = "method_not_allowed" if status == 405 else "not_found"
+    code = {405: "method_not_allowed", 404: "not_found"}.get(status, "invalid_request")
     text = _message(request, status)
     return {"error": code, "error_description": text, "erro_description": text}
 
@@ -70,13 +74,16 @@ def unknown_path_body(fmt: ErrorFormat, request: Request, status: int) -> dict:
     return BODIES[fmt](request, status)
 
 
+FRAMEWORK_STATUSES = (400, 404, 405)
+
+
 def install_unknown_path_errors(app: FastAPI, fmt: ErrorFormat) -> None:
-    """Routing misses (404 with no route, 405 on a known path) get the platform's body; the rest is unchanged."""
+    """What the framework answers by itself (no route: 404; wrong method: 405; unparseable body: 400) gets
+    the platform's body. Services raise their own error types, never HTTPException."""
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
-        routing_miss = exc.status_code in (404, 405) and exc.detail == HTTPStatus(exc.status_code).phrase
-        if not routing_miss:
+        if exc.status_code not in FRAMEWORK_STATUSES:
             return await http_exception_handler(request, exc)
         return JSONResponse(
             unknown_path_body(fmt, request, exc.status_code),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -65,7 +66,8 @@ class RegistryClient:
         """An OAuth client (login or assinatura) with its ``secret_hash``."""
         if not client_id or "/" in client_id:
             return None
-        return await self._get(f"/clients/{client_id}")
+        # Quoted: a client_id is whatever a client sent (control characters, '?', '#'), never a path.
+        return await self._get(f"/clients/{quote(client_id, safe='')}")
 
     async def personas(self, ente: str | None = None, *, every_ente: bool = False) -> list[dict]:
         """Global personas plus, when ``ente`` is given, that ente's own (or all, for platform clients)."""

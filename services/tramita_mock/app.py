@@ -29,6 +29,7 @@ from . import keys
 from .blobs import BlobStore
 from .domain.errors import TramitaError, validation_error
 from .domain.payloads import path_of
+from .error_docs import ERRORS
 from .identity import TLSH11Protocol, TLSHttpToolsProtocol
 from .operations import TramitaService
 from .registry import TramitaRegistry
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, tramita: TramitaSettings | None
         description=DESCRIPTION,
         routers=[root.router, sandbox.router, pendencias.router],
         on_startup=startup,
+        errors=ERRORS,
     )
     for prefix in API_PREFIXES:
         for router in (reference.router, structures.router, tramites.router):

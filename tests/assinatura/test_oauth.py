@@ -47,7 +47,10 @@ async def test_headless_auto_approve_returns_code_and_state_and_emits_events(ass
     assert granted.data["via"] == "auto_approve"
     assert granted.data["scopes"] == ["signature_session", "govbr"]
     assert granted.event.get_attributes()["ente"] == "3550308"
-    assert granted.topic.endswith("govbr.3550308.assinatura") and granted.key == DEV_LOCAL
+    assert (
+        granted.topic.endswith("govbr.3550308.assinatura")
+        and granted.key == f"{DEV_LOCAL}/{granted.data['autorizacao_id']}"
+    )
     assert code not in str(granted.data)
 
 
@@ -58,10 +61,10 @@ async def test_redirect_uri_mismatch_and_unknown_client_get_the_401_page(assinat
     unknown = await assinatura.get(AUTHORIZE, params=_params(client_id="naoexiste"))
     assert unknown.status_code == 401 and "Acesso não Autorizado" in unknown.text
     denied = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.authorization.denied", match={"verificacao": "redirect_uri"}
+        type="br.gov.sandbox.assinatura.authorization.denied", match={"check": "redirect_uri"}
     )
     assert denied.data["recebido"] == "https://evil.example/cb"
-    assert "127.0.0.1" in denied.data["esperado"]
+    assert "127.0.0.1" in denied.data["expected"]
 
 
 async def test_scope_rules(assinatura):
@@ -133,9 +136,9 @@ async def test_code_is_single_use_and_unknown_code_is_400_plain_text(assinatura,
     unknown = await assinatura.post("/oauth2.0/token", data=_token_params("OC-1-nada", dev_secret))
     assert (unknown.status_code, unknown.text) == (400, "error=invalid_request")
     rejected = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.token.rejected", match={"verificacao": "code_ja_usado"}
+        type="br.gov.sandbox.assinatura.token.rejected", match={"check": "code_replayed"}
     )
-    assert rejected.data["status"] == 400 and "code novo" in rejected.data["esperado"]
+    assert rejected.data["status"] == 400 and "code novo" in rejected.data["expected"]
     assert code not in str(rejected.data)
 
 
@@ -159,13 +162,13 @@ async def test_bad_client_secret_or_redirect_is_spring_401(assinatura, dev_secre
     ok = await assinatura.post("/oauth2.0/token", data=_token_params(code, dev_secret))
     assert ok.status_code == 200
     event = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.token.rejected", match={"verificacao": "client_secret"}
+        type="br.gov.sandbox.assinatura.token.rejected", match={"check": "bad_secret"}
     )
     assert event.data["status"] == 401 and "errado" not in str(event.data)
     redirect_event = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.token.rejected", match={"verificacao": "redirect_uri"}
+        type="br.gov.sandbox.assinatura.token.rejected", match={"check": "redirect_mismatch"}
     )
-    assert REDIRECT in redirect_event.data["esperado"]
+    assert REDIRECT in redirect_event.data["expected"]
 
 
 async def test_missing_grant_type_is_invalid_request(assinatura, dev_secret):
@@ -227,7 +230,7 @@ async def test_bronze_persona_gets_the_manual_message_instead_of_consent(
     assert "Cidadão não possui a identidade (Prata ou Ouro) necessária" in refusal.text
     assert "confiabilidades.acesso.gov.br" in refusal.text and 'name="codigo"' not in refusal.text
     denied = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.authorization.denied", match={"verificacao": "nivel", "cpf": ANA}
+        type="br.gov.sandbox.assinatura.authorization.denied", match={"check": "nivel", "cpf": ANA}
     )
     assert denied.data["autorizacao_id"] == authorization_id
     # the authorization is over: consenting afterwards does not give a code

@@ -68,7 +68,7 @@ async def test_registered_redirect_must_match_exactly_and_scopes_are_the_clients
     assert not_allowed.status_code == 400 and "não liberado" in not_allowed.text
     denied = await sandbox_events.wait_for(
         type="br.gov.sandbox.assinatura.authorization.denied",
-        match={"client_id": cid, "verificacao": "scope"},
+        match={"client_id": cid, "check": "scope"},
     )
     assert denied.topic.endswith("govbr.3304557.assinatura")
     # this client's code cannot be redeemed with devLocal's credentials
@@ -115,7 +115,7 @@ async def test_code_of_another_client_is_invalid_request(assinatura, registry, d
     )
     assert (response.status_code, response.text) == (400, "error=invalid_request")
     await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.token.rejected", match={"verificacao": "code_de_outro_cliente"}
+        type="br.gov.sandbox.assinatura.token.rejected", match={"check": "client_mismatch"}
     )
 
 
@@ -139,7 +139,7 @@ async def test_expired_code_is_invalid_request(assinatura, dev_secret, sandbox_e
     )
     assert (response.status_code, response.text) == (400, "error=invalid_request")
     await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.token.rejected", match={"verificacao": "code_expirado"}
+        type="br.gov.sandbox.assinatura.token.rejected", match={"check": "code_expired"}
     )
 
 
@@ -201,3 +201,30 @@ async def test_registry_down_is_503_not_a_stack_trace(sandbox_settings):
             "/oauth2.0/token", data={"grant_type": "authorization_code", "client_id": "x"}
         )
         assert token.status_code == 503
+
+
+async def test_headless_path_applies_the_login_account_checks(assinatura, registry, sandbox_events):
+    """login_hint skips the pages, not the checks the gov.br login makes: blocked accounts and personas
+    of another ente get no code (as login_mock's headless path)."""
+    blocked = "99900001079"  # Juliana: bloqueada
+    refused = await assinatura.get(
+        "/oauth2.0/authorize", params=_authorize(DEV_LOCAL, REDIRECT, login_hint=blocked)
+    )
+    assert refused.status_code == 403 and "code=" not in refused.headers.get("location", "")
+    denied = await sandbox_events.wait_for(
+        type="br.gov.sandbox.assinatura.authorization.denied", match={"check": "bloqueada", "cpf": blocked}
+    )
+    assert denied.key == f"{DEV_LOCAL}/{denied.data['autorizacao_id']}"
+    await _rio_client(registry)
+    generated = await registry.post(
+        "/sandbox/registry/personas/generate", json={"ente": "3304557", "quantidade": 1, "semente": 7}
+    )
+    assert generated.status_code == 201, generated.text
+    other = generated.json()[0]["cpf"]
+    elsewhere = await assinatura.get(
+        "/oauth2.0/authorize", params=_authorize(DEV_LOCAL, REDIRECT, login_hint=other)
+    )
+    assert elsewhere.status_code == 400 and "nenhuma persona" in elsewhere.text
+    await sandbox_events.wait_for(
+        type="br.gov.sandbox.assinatura.authorization.denied", match={"check": "login_hint", "cpf": other}
+    )

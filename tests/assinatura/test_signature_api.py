@@ -207,7 +207,8 @@ async def test_assinar_pkcs7_returns_the_observed_ber_layout(
     assert created.data["restantes"] == 0 and created.data["certificado_serial"] == format(
         cert.serial_number, "x"
     )
-    assert created.key == created.data["assinatura_id"]
+    # one story per authorization: the signature is keyed like the code and token that led to it
+    assert created.key == f"{created.data['client_id']}/{created.data['autorizacao_id']}"
 
 
 async def test_der_encoding_and_no_timestamp_by_setting(start_assinatura, dev_secret):
@@ -232,9 +233,9 @@ async def test_sign_token_signs_once(assinatura, dev_secret, sandbox_events):
     assert second.status_code == 401
     assert second.json()["path"] == SIGN and "sign" in second.json()["message"]
     refused = await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.signature.refused", match={"verificacao": "token_ja_usado"}
+        type="br.gov.sandbox.assinatura.signature.refused", match={"check": "token_ja_usado"}
     )
-    assert "signature_session" in refused.data["esperado"]
+    assert "signature_session" in refused.data["expected"]
 
 
 @pytest.mark.storage
@@ -251,7 +252,7 @@ async def test_signature_session_signs_up_to_the_limit(start_assinatura, dev_sec
     )
     assert last.data["token_kind"] == "signature_session" and last.data["restantes"] == 0
     await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.signature.refused", match={"verificacao": "limite_da_sessao"}
+        type="br.gov.sandbox.assinatura.signature.refused", match={"check": "limite_da_sessao"}
     )
 
 
@@ -289,9 +290,7 @@ async def test_bad_hashes_are_400_naming_the_mistake(
     assert response.status_code == 400
     assert words in response.text and "32 bytes" in response.text
     assert response.headers["content-type"].startswith("text/plain")
-    await sandbox_events.wait_for(
-        type="br.gov.sandbox.assinatura.signature.refused", match={"verificacao": check}
-    )
+    await sandbox_events.wait_for(type="br.gov.sandbox.assinatura.signature.refused", match={"check": check})
     # a refused request does not consume the sign token
     assert (await _sign(assinatura, token, hash_b64(DOCUMENT))).status_code == 200
 

@@ -14,6 +14,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from sandbox_kernel.events.models.assinatura import SignatureCheck
+
 from .hashes import HashError, parse_hash_base64
 from .personas import signing_problem
 
@@ -23,10 +25,13 @@ HOW_TO_SEND = 'Content-Type: application/json e corpo {"hashBase64": "<Base64 do
 @dataclass
 class Refusal(Exception):
     status: int
-    check: str
+    check: SignatureCheck  # the closed set published in AsyncAPI (a plain string is checked against it)
     reason: str
     expected: str
     body: str | None = None  # plain text for 400/403; None → Spring JSON (401)
+
+    def __post_init__(self) -> None:
+        self.check = SignatureCheck(self.check)
 
 
 def missing_bearer() -> Refusal:

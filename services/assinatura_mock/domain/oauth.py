@@ -5,14 +5,16 @@ error bodies. Pure: no web framework, no storage.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Literal
-from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sandbox_kernel.oauth import domain as kernel_oauth
+from sandbox_kernel.oauth.domain import TokenCheck
+from sandbox_kernel.secrets import hash_secret
 
 TokenKind = Literal["sign", "signature_session"]
 KNOWN_SCOPES = ("sign", "signature_session", "govbr", "icp_brasil")
@@ -83,7 +85,7 @@ def max_signatures(kind: TokenKind, session_limit: int = 100) -> int:
 
 def new_code() -> str:
     """CAS-style opaque code (``OC-<n>-<random>``)."""
-    return f"OC-{secrets.randbelow(10**6)}-{secrets.token_urlsafe(24)}"
+    return kernel_oauth.new_code(f"OC-{secrets.randbelow(10**6)}-")
 
 
 def new_access_token() -> str:
@@ -98,7 +100,8 @@ def new_access_token() -> str:
 
 
 def digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+    """Access tokens are stored (and looked up) by this digest only."""
+    return hash_secret(value)
 
 
 def _b64url(raw: bytes) -> str:
@@ -121,101 +124,25 @@ def redirect_with(uri: str, params: dict[str, str | None]) -> str:
 # --- POST /oauth2.0/token ----------------------------------------------------------------------------------
 
 
-class TokenCheck(StrEnum):
-    """Every way a token request can fail, in the order they are checked."""
-
-    GRANT_TYPE = "grant_type"
-    CLIENT_ID = "client_id"
-    CLIENT_SECRET = "client_secret"
-    CODE_MISSING = "code_ausente"
-    CODE_UNKNOWN = "code_desconhecido"
-    CODE_USED = "code_ja_usado"
-    CODE_EXPIRED = "code_expirado"
-    CODE_CLIENT = "code_de_outro_cliente"
-    REDIRECT_URI = "redirect_uri"
-
-
 # §2.3: a wrong client/secret/redirect_uri gives the Spring-style 401 JSON; a used or invalid code gives
 # 400 with the plain text body ``error=invalid_request``.
-SPRING_401 = {TokenCheck.CLIENT_ID, TokenCheck.CLIENT_SECRET, TokenCheck.REDIRECT_URI}
+SPRING_401 = {
+    TokenCheck.UNKNOWN_CLIENT,
+    TokenCheck.MISSING_SECRET,
+    TokenCheck.BAD_SECRET,
+    TokenCheck.REDIRECT_MISMATCH,
+}
 INVALID_REQUEST_BODY = "error=invalid_request"
 
 
-@dataclass(frozen=True)
-class TokenRefusal:
-    check: TokenCheck
-    reason: str  # what was wrong (Portuguese, for the event)
-    expected: str  # what would have worked
-
-    @property
-    def status(self) -> int:
-        return 401 if self.check in SPRING_401 else 400
+def token_status(check: TokenCheck) -> int:
+    return 401 if check in SPRING_401 else 400
 
 
 def spring_error(status: int, path: str, now_ms: int, message: str = "No message available") -> dict:
     """The Spring Boot error body the CAS answers (§2.3), field order included."""
     error = {401: "Unauthorized", 403: "Forbidden", 400: "Bad Request", 404: "Not Found"}.get(status, "Error")
     return {"timestamp": now_ms, "status": status, "error": error, "message": message, "path": path}
-
-
-@dataclass(frozen=True)
-class TokenParams:
-    """The token request's parameters, wherever they came from."""
-
-    values: dict[str, str]
-    sources: tuple[str, ...]  # "query", "corpo" (form), "json"
-    basic: tuple[str, str] | None  # HTTP Basic client credentials
-
-    def get(self, name: str) -> str | None:
-        value = self.values.get(name)
-        return value if value else None
-
-    @property
-    def client_id(self) -> str | None:
-        return self.basic[0] if self.basic else self.get("client_id")
-
-    @property
-    def client_secret(self) -> str | None:
-        return self.basic[1] if self.basic else self.get("client_secret")
-
-
-def collect_token_params(query: list[tuple[str, str]], body: bytes, authorization: str | None) -> TokenParams:
-    """§2.3: clients send the parameters in the query string (empty body, any Content-Type), in a form body,
-    or both; a few send JSON. Accept them all, whatever the Content-Type says; body wins over query."""
-    values: dict[str, str] = {}
-    sources: list[str] = []
-    if query:
-        values.update(dict(query))
-        sources.append("query")
-    text = body.decode("utf-8", "replace").strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            values.update({k: str(v) for k, v in data.items() if isinstance(v, str | int)})
-            sources.append("json")
-    elif text:
-        form = parse_qsl(text, keep_blank_values=True)
-        if form:
-            values.update(dict(form))
-            sources.append("corpo")
-    return TokenParams(values, tuple(sources), basic_credentials(authorization))
-
-
-def basic_credentials(header: str | None) -> tuple[str, str] | None:
-    """``Authorization: Basic base64(client_id:client_secret)`` (RFC 6749 §2.3.1 form-encodes both parts)."""
-    if not header or not header[:6].lower() == "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if ":" not in decoded:
-        return None
-    client_id, secret = decoded.split(":", 1)
-    return unquote_plus(client_id), unquote_plus(secret)
 
 
 # --- bearer tokens on the signature API --------------------------------------------------------------------

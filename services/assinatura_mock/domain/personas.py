@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sandbox_kernel.events.models.assinatura import AuthorizationCheck
+
 from .certificates import Holder
 from .oauth import BRONZE_MESSAGE, CPF_MESSAGE
 
@@ -25,6 +27,24 @@ def signing_problem(persona: dict) -> Ineligible | None:
         return Ineligible("nivel", BRONZE_MESSAGE, "conta gov.br nível prata ou ouro")
     if persona.get("situacao_cpf", "regular") != "regular":
         return Ineligible("situacao_cpf", CPF_MESSAGE, "CPF em situação regular na Receita Federal")
+    return None
+
+
+def account_problem(persona: dict | None, ente: str | None) -> tuple[AuthorizationCheck, str, str] | None:
+    """Whether this account may log in for a client of ``ente``, as the gov.br login would judge it:
+    a persona of this ente (or of none), not blocked. (check, reason, expected), or None."""
+    if persona is None or persona.get("ente") not in (None, ente):
+        return (
+            AuthorizationCheck.LOGIN_HINT,
+            "nenhuma persona com este CPF neste ente",
+            "o CPF de uma persona do ente do cliente (ou de todos os entes)",
+        )
+    if persona.get("bloqueada"):
+        return (
+            AuthorizationCheck.BLOCKED,
+            "conta bloqueada: o login gov.br foi recusado",
+            "uma persona não bloqueada",
+        )
     return None
 
 

@@ -15,17 +15,18 @@ from functools import partial
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy import update
 
-from sandbox_kernel.events.models.assinatura import SignatureCreated, SignatureRefused
+from sandbox_kernel.events.models.assinatura import SignatureCheck, SignatureCreated, SignatureRefused
+from sandbox_kernel.oauth import store
 from sandbox_kernel.registry_client import RegistryUnavailable
 
-from ..context import Context, ctx_of
+from ..context import Context, ctx_of, story_key
 from ..domain import api_rules as rules
 from ..domain import cms, oauth, tsa
 from ..domain.api_rules import Refusal
 from ..faults import expired_copy, sign_fault
 from ..storage import TokenRow, aware, now
+from ..storage import oauth as tables
 from ..user_certificates import certificate_for
 
 router = APIRouter(prefix="/externo/v2", tags=["API de assinatura"])
@@ -42,15 +43,17 @@ async def _refuse(
             SignatureRefused(
                 assinatura_id=request_id,
                 endpoint=path,
-                verificacao=refusal.check,
-                motivo=refusal.reason,
-                esperado=refusal.expected,
+                check=refusal.check,
+                reason=refusal.reason,
+                expected=refusal.expected,
+                reference="assinatura-govbr.md §3",
                 status=refusal.status,
                 client_id=token.client_id if token else None,
                 cpf=token.cpf if token else None,
-                autorizacao_id=token.authorization_id if token else None,
+                autorizacao_id=token.story if token else None,
             ),
-            key=request_id,
+            # A token that is not ours ties the refusal to no story: a stable fallback key.
+            key=story_key(token.client_id, token.story) if token else "desconhecido/api",
             subject=token.client_id if token else None,
             ente=token.ente if token else None,
         )
@@ -98,7 +101,9 @@ async def certificado_publico(request: Request) -> Response:
     try:
         row = await _token(ctx, request, consuming=False)
         persona = await _persona(ctx, row)
-        pair = await certificate_for(ctx, persona, row.client_id, row.ente)
+        pair = await certificate_for(
+            ctx, persona, row.client_id, row.ente, story_key(row.client_id, row.story)
+        )
     except Refusal as refusal:
         return await _refuse(ctx, refusal, CERT_PATH, request_id, row)
     except RegistryUnavailable as exc:
@@ -119,12 +124,14 @@ async def assinar_pkcs7(request: Request) -> Response:
         if await sign_fault(ctx, row, "bronze_forbidden"):  # fault rules of the ente (faults.py)
             raise Refusal(
                 403,
-                "nivel",
+                SignatureCheck.LEVEL,
                 oauth.BRONZE_MESSAGE,
                 "conta gov.br nível prata ou ouro",
                 body=oauth.BRONZE_MESSAGE,
             )
-        signer = await certificate_for(ctx, persona, row.client_id, row.ente)
+        signer = await certificate_for(
+            ctx, persona, row.client_id, row.ente, story_key(row.client_id, row.story)
+        )
         if await sign_fault(ctx, row, "expired_certificate"):
             signer = expired_copy(ctx, persona, signer)
         no_stamp = await sign_fault(ctx, row, "no_timestamp")
@@ -141,20 +148,13 @@ async def assinar_pkcs7(request: Request) -> Response:
         der = await anyio.to_thread.run_sync(build)
         async with ctx.runtime.transaction() as tx:
             # Count the use atomically: concurrent calls with a sign token cannot both succeed.
-            used = (
-                await tx.session.execute(
-                    update(TokenRow)
-                    .where(TokenRow.token_hash == row.token_hash, TokenRow.uses < TokenRow.max_uses)
-                    .values(uses=TokenRow.uses + 1)
-                    .returning(TokenRow.uses)
-                )
-            ).scalar_one_or_none()
+            used = await store.count_use(tx.session, tables, row.id)
             if used is None:
                 raise rules.used_up(row.kind, row.max_uses)
             tx.emit(
                 SignatureCreated(
                     assinatura_id=request_id,
-                    autorizacao_id=row.authorization_id,
+                    autorizacao_id=row.story,
                     client_id=row.client_id,
                     cpf=row.cpf,
                     hash_base64=_b64(digest),
@@ -166,7 +166,7 @@ async def assinar_pkcs7(request: Request) -> Response:
                     codificacao=options.encoding,
                     bytes=len(der),
                 ),
-                key=request_id,
+                key=story_key(row.client_id, row.story),
                 subject=row.client_id,
                 ente=row.ente,
             )

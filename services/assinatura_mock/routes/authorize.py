@@ -8,30 +8,25 @@ skip the pages for ``login_hint=<cpf>`` (headless CI).
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sandbox_kernel.events.models.assinatura import (
-    AuthorizationDenied,
-    AuthorizationRequested,
-    ConsentFailed,
-)
+from sandbox_kernel.events.models import assinatura as events
+from sandbox_kernel.oauth.store import AUTHORIZATION_TTL
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 from sandbox_kernel.registry_client import RegistryUnavailable
 
 from .. import authorization, pages
-from ..context import Context, ctx_of
+from ..context import Context, ctx_of, story_key
 from ..domain import oauth
-from ..domain.personas import signing_problem
+from ..domain.personas import account_problem, signing_problem
 from ..storage import AuthorizationRow, now
 from ..web import form_fields
 from . import login
 
 router = APIRouter(tags=["CAS (OAuth)"])
 
-AUTHORIZATION_TTL = timedelta(minutes=30)
 MAX_CONSENT_ATTEMPTS = 5
 
 
@@ -65,7 +60,7 @@ async def authorize(
             ctx,
             client=None,
             client_id=client_id,
-            check="client_id",
+            check=events.AuthorizationCheck.CLIENT_ID,
             reason=reason,
             expected="um client_id de assinatura cadastrado no registry",
         )
@@ -81,7 +76,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check="redirect_uri",
+            check=events.AuthorizationCheck.REDIRECT_URI,
             reason="redirect_uri ausente ou diferente da cadastrada",
             expected=expected,
             received=redirect_uri,
@@ -96,7 +91,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check="response_type",
+            check=events.AuthorizationCheck.RESPONSE_TYPE,
             reason=reason,
             expected="code",
             received=response_type,
@@ -109,7 +104,7 @@ async def authorize(
             ctx,
             client=client,
             client_id=client_id,
-            check="scope",
+            check=events.AuthorizationCheck.SCOPE,
             reason=str(exc),
             expected="sign ou signature_session, mais govbr e/ou icp_brasil",
             received=scope,
@@ -131,7 +126,7 @@ async def authorize(
     async with ctx.runtime.transaction() as tx:
         tx.session.add(auth)
         tx.emit(
-            AuthorizationRequested(
+            events.AuthorizationRequested(
                 autorizacao_id=auth.id,
                 client_id=auth.client_id,
                 redirect_uri=redirect_uri,
@@ -141,29 +136,31 @@ async def authorize(
                 login_hint=hint,
                 headless=headless,
             ),
-            key=auth.client_id,
+            key=story_key(auth.client_id, auth.id),
             subject=auth.client_id,
             ente=auth.ente,
         )
     if headless:
-        persona = await ctx.registry.persona(hint or "")
-        if persona is None:
-            await authorization.deny(
-                ctx,
-                client=client,
-                client_id=auth.client_id,
-                check="login_hint",
-                authorization_id=auth.id,
-                reason=f"login_hint {hint} não é o CPF de uma persona",
-                expected="CPF de uma persona do registry",
-            )
-            return _html(pages.bad_request(f"login_hint {hint}: nenhuma persona com este CPF."), 400)
-        # Headless CI gets the code even for a bronze persona or an irregular CPF: the real CAS issued tokens
-        # to bronze accounts too (FeliciLab got the 403 from the API, §3.1), so CI can test those 403s.
-        return RedirectResponse(
-            await authorization.grant(ctx, auth, persona, via="auto_approve"), status_code=302
-        )
+        return await _headless(ctx, auth, client, hint or "")
     return await login.begin(request, ctx, auth, hint)
+
+
+async def _headless(ctx: Context, auth: AuthorizationRow, client: dict, hint: str) -> Response:
+    """login_hint on an auto-approve client: the same account checks as the login (ente, bloqueada), no pages.
+
+    Headless CI gets the code even for a bronze persona or an irregular CPF: the real CAS issued tokens to
+    bronze accounts too (FeliciLab got the 403 from the API, §3.1), so CI can test those 403s."""
+    persona = await ctx.registry.persona(hint)
+    problem = account_problem(persona, auth.ente)
+    if problem is not None:
+        check, reason, expected = problem
+        await _deny(ctx, auth, check, reason, hint, expected=expected)
+        status = 403 if check is events.AuthorizationCheck.BLOCKED else 400
+        return _html(pages.bad_request(f"login_hint {hint}: {reason}"), status)
+    assert persona is not None
+    return RedirectResponse(
+        await authorization.grant(ctx, auth, persona, via="auto_approve"), status_code=302
+    )
 
 
 @router.get("/oauth2.0/consent", summary="Tela de autorização de uso do certificado")
@@ -183,7 +180,14 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
     problem = signing_problem(persona)
     if problem and problem.check == "nivel":
         # §4.3: bronze accounts get the manual's message instead of the consent screen.
-        await _deny(ctx, auth, problem.check, problem.message, persona["cpf"], expected=problem.expected)
+        await _deny(
+            ctx,
+            auth,
+            events.AuthorizationCheck.LEVEL,
+            problem.message,
+            persona["cpf"],
+            expected=problem.expected,
+        )
         return _html(pages.bronze(problem.message), 403)
     scopes = oauth.parse_scope(" ".join(auth.scopes))
     return _html(
@@ -202,7 +206,7 @@ async def _consent_or_refusal(ctx: Context, auth: AuthorizationRow, error: str |
 async def _deny(
     ctx: Context,
     auth: AuthorizationRow,
-    check: str,
+    check: events.AuthorizationCheck,
     reason: str,
     cpf: str | None,
     expected: str | None = None,
@@ -213,15 +217,16 @@ async def _deny(
         if row is not None:
             row.status = "denied"
         tx.emit(
-            AuthorizationDenied(
+            events.AuthorizationDenied(
                 autorizacao_id=auth.id,
                 client_id=auth.client_id,
-                verificacao=check,
-                motivo=reason,
-                esperado=expected,
+                check=check,
+                reason=reason,
+                expected=expected,
+                reference="assinatura-govbr.md §2.2",
                 cpf=cpf,
             ),
-            key=auth.client_id,
+            key=story_key(auth.client_id, auth.id),
             subject=auth.client_id,
             ente=auth.ente,
         )
@@ -237,7 +242,9 @@ async def consent_submit(request: Request) -> Response:
     if auth is None or auth.cpf is None:
         return _html(pages.expired(), 400)
     if acao == "cancelar":
-        await _deny(ctx, auth, "cancelado", "o usuário cancelou a autorização", auth.cpf)
+        await _deny(
+            ctx, auth, events.AuthorizationCheck.CANCELLED, "o usuário cancelou a autorização", auth.cpf
+        )
         return RedirectResponse(
             oauth.redirect_with(auth.redirect_uri, {"error": "access_denied", "state": auth.state}),
             status_code=303,
@@ -254,14 +261,14 @@ async def consent_submit(request: Request) -> Response:
             if attempts >= MAX_CONSENT_ATTEMPTS:
                 row.status = "denied"
             tx.emit(
-                ConsentFailed(
+                events.ConsentFailed(
                     autorizacao_id=auth.id,
                     client_id=auth.client_id,
                     cpf=auth.cpf,
                     tentativas=attempts,
                     esperado=f"o código enviado por SMS (no sandbox: {ctx.options.consent_code})",
                 ),
-                key=auth.client_id,
+                key=story_key(auth.client_id, auth.id),
                 subject=auth.client_id,
                 ente=auth.ente,
             )

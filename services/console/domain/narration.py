@@ -113,7 +113,9 @@ SENTENCES: dict[str, Sentence] = {
         f"o app {n.app(d.get('client_id'))} pediu autorização para assinar (escopo {_list(d.get('scopes'))})"
         + (" sem páginas (login_hint)" if d.get("headless") else "")
     ),
-    "assinatura.authorization.denied": lambda d, n: f"autorização de assinatura recusada: {d.get('motivo')}",
+    "assinatura.authorization.denied": lambda d, n: (
+        f"autorização de assinatura recusada: {d.get('reason') or d.get('motivo')}"
+    ),
     "assinatura.consent.failed": lambda d, n: (
         f"código errado na tela de autorização (tentativa {d.get('tentativas')})"
     ),
@@ -125,7 +127,9 @@ SENTENCES: dict[str, Sentence] = {
         f"token de assinatura emitido com {d.get('client_auth')} "
         f"({d.get('assinaturas_permitidas')} assinatura(s) permitida(s))"
     ),
-    "assinatura.token.rejected": lambda d, n: f"POST /oauth2.0/token recusado: {d.get('motivo')}",
+    "assinatura.token.rejected": lambda d, n: (
+        f"POST /oauth2.0/token recusado: {d.get('reason') or d.get('motivo')}"
+    ),
     "assinatura.certificate.issued": lambda d, n: (
         f"certificado de {d.get('nome')} emitido pela AC do sandbox (série {d.get('serial')})"
     ),
@@ -133,7 +137,9 @@ SENTENCES: dict[str, Sentence] = {
         f"documento assinado por {n.persona(d.get('cpf'))}: PKCS#7 de {d.get('bytes')} bytes"
         f" (restam {d.get('restantes')} assinatura(s) na sessão)"
     ),
-    "assinatura.signature.refused": lambda d, n: f"{d.get('endpoint')} recusado: {d.get('motivo')}",
+    "assinatura.signature.refused": lambda d, n: (
+        f"{d.get('endpoint')} recusado: {d.get('reason') or d.get('motivo')}"
+    ),
     "assinatura.verification.completed": lambda d, n: (
         f"verificação de {d.get('tipo')}: {d.get('veredito')}"
         + (f" ({_list(d.get('problemas'))})" if d.get("problemas") else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sandbox_kernel.events.models.login import AuthorizeCheck
 from sandbox_kernel.redirect_uris import redirect_uri_allowed
 
 from .errors import AuthorizeError, page_error
@@ -40,30 +41,32 @@ def validate(params: dict[str, str], client: dict | None) -> AuthorizeRequest:
     client_id = params.get("client_id", "")
     if client is None or client.get("kind") != "login":
         raise page_error(
-            "unknown_client", f"Cliente {client_id!r} não cadastrado.", "um client_id registrado"
+            AuthorizeCheck.UNKNOWN_CLIENT, f"Cliente {client_id!r} não cadastrado.", "um client_id registrado"
         )
     redirect_uri = params.get("redirect_uri", "")
     if not redirect_uri_allowed(redirect_uri, client["redirect_uris"], client.get("allow_loopback", False)):
         registered = ", ".join(client["redirect_uris"]) or "(nenhuma)"
         raise page_error(
-            "redirect_uri_mismatch",
+            AuthorizeCheck.REDIRECT_URI_MISMATCH,
             "A redirect_uri não está cadastrada para este cliente.",
             f"uma destas URIs, exatamente: {registered}"
             + (" ou http://localhost:*" if client.get("allow_loopback") else ""),
         )
     if params.get("response_type") != "code":
         raise AuthorizeError(
-            "unsupported_response_type", "response_type deve ser code.", "response_type", "code"
+            "unsupported_response_type", "response_type deve ser code.", AuthorizeCheck.RESPONSE_TYPE, "code"
         )
     scopes = parse_scope(params.get("scope"))
     if "openid" not in scopes:
-        raise AuthorizeError("invalid_scope", "O escopo openid é obrigatório.", "scope_openid", "openid")
+        raise AuthorizeError(
+            "invalid_scope", "O escopo openid é obrigatório.", AuthorizeCheck.SCOPE_OPENID, "openid"
+        )
     extra = [s for s in scopes if s not in client["scopes"]]
     if extra:
         raise AuthorizeError(
             "invalid_scope",
             f"Escopos não autorizados para este cliente: {' '.join(extra)}.",
-            "scope_not_registered",
+            AuthorizeCheck.SCOPE_NOT_REGISTERED,
             " ".join(client["scopes"]),
         )
     legacy = client.get("legacy_mode", False)
@@ -72,27 +75,30 @@ def validate(params: dict[str, str], client: dict | None) -> AuthorizeRequest:
         if not params.get(name):
             if not legacy:
                 raise AuthorizeError(
-                    "invalid_request", f"O parâmetro {name} é obrigatório.", f"{name}_missing", name
+                    "invalid_request",
+                    f"O parâmetro {name} é obrigatório.",
+                    AuthorizeCheck(f"{name}_missing"),
+                    name,
                 )
             omissions.append(name)
     challenge, method = params.get("code_challenge"), params.get("code_challenge_method")
     if challenge or method:
         if method != "S256":
             raise AuthorizeError(
-                "invalid_request", "code_challenge_method deve ser S256.", "pkce_method", "S256"
+                "invalid_request", "code_challenge_method deve ser S256.", AuthorizeCheck.PKCE_METHOD, "S256"
             )
         if not challenge or not PKCE_CHALLENGE.match(challenge):
             raise AuthorizeError(
                 "invalid_request",
                 "code_challenge inválido: use BASE64URL(SHA256(code_verifier)), 43 caracteres.",
-                "pkce_challenge_format",
+                AuthorizeCheck.PKCE_CHALLENGE_FORMAT,
                 "43 caracteres base64url",
             )
     elif client.get("pkce_required", True) and not legacy:
         raise AuthorizeError(
             "invalid_request",
             "PKCE é obrigatório: envie code_challenge e code_challenge_method=S256.",
-            "pkce_missing",
+            AuthorizeCheck.PKCE_MISSING,
             "S256",
         )
     else:

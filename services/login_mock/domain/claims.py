@@ -75,3 +75,27 @@ def profile_claims(persona: dict, scopes: list[str], urls: dict, *, verified_as_
 def userinfo(persona: dict, scopes: list[str], urls: dict) -> dict:
     """``GET /userinfo``: booleans are JSON booleans here, as the roteiro's example shows."""
     return {"sub": persona["cpf"], **profile_claims(persona, scopes, urls)}
+
+
+# The 2019–2020 seal levels of ``GET /api/info/usuario/selo`` (acesso-govbr.md §4.4), reached from today's seal
+# ids (§4.3) by the sandbox's reading: the old API grouped seals by how the account was validated.
+LEGACY_SEAL_LEVELS = {
+    "1": (101, "Previdência (INSS)"),
+    "2": (1, "Conformidade"),
+    "3": (2, "Servidor Público"),
+    "4": (4, "Biometria"),
+    "5": (5, "Convalidação (Balcão)"),
+    "6": (1, "Conformidade"),
+    "7": (4, "Biometria"),
+    "8": (3, "Certificado Digital"),
+    "9": (4, "Biometria"),
+}
+LEGACY_COMPANY_LEVEL = (11, "REPRESENTANTE E-CNPJ")
+
+
+def legacy_seals(persona: dict) -> list[dict]:
+    """``[{"id": 0, "nivel": <int>, "descricao": ...}]``: one item per legacy level the persona holds."""
+    levels = [LEGACY_SEAL_LEVELS[s["id"][0]] for s in persona["selos"] if s["id"][:1] in LEGACY_SEAL_LEVELS]
+    if company_certificate(persona):
+        levels.append(LEGACY_COMPANY_LEVEL)
+    return [{"id": 0, "nivel": nivel, "descricao": text} for nivel, text in dict.fromkeys(levels)]

@@ -19,21 +19,23 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from sandbox_kernel.clock import clock
 from sandbox_kernel.documents import generate_cpf
-from sandbox_kernel.events.models.login import ApiRejected, ApiServed, UserinfoServed
+from sandbox_kernel.events.models.login import ApiCheck, ApiRejected, ApiServed, UserinfoServed
+from sandbox_kernel.oauth import store
 
 from ..context import LoginContext, ctx
 from ..domain import claims as c
 from ..domain.errors import ApiError, scope_missing, token_invalid
-from ..storage import TokenRow, aware, now
+from ..storage import TokenRow
 
 router = APIRouter(tags=["Acesso GOV.BR: APIs"])
 
 
 class Caller:
-    def __init__(self, token_claims: dict, persona: dict, client: dict | None) -> None:
+    def __init__(self, token_claims: dict, persona: dict, client: dict | None, story: str) -> None:
         self.claims = token_claims
         self.persona = persona
         self.client = client
+        self.story = story  # the login session the token was issued in
 
     @property
     def scopes(self) -> list[str]:
@@ -44,7 +46,7 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise token_invalid("missing_bearer")
+        raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
         token = jwt.decode(value.strip(), lc.key.key, algorithms=["RS256"])
         owner = await lc.registry.client(str(token.claims.get("aud", "")))
@@ -55,20 +57,20 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
             exp={"essential": True},
         ).validate(token.claims)
     except (JoseError, ValueError):
-        raise token_invalid("signature_or_expiry") from None
+        raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
     token_claims = token.claims
     if "nonce" in token_claims or "jti" not in token_claims:  # an id_token is not an access token
-        raise token_invalid("not_an_access_token")
+        raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN)
     async with lc.runtime.db.session() as session:
         row = await session.get(TokenRow, token_claims["jti"])
-    if row is None or row.revoked_at is not None or aware(row.expires_at) < now(ente):
-        raise token_invalid("revoked")
+    if not store.token_usable(row, clock.now(ente)):
+        raise token_invalid(ApiCheck.REVOKED)
     if scope and scope not in token_claims.get("scope", []):
-        raise scope_missing(scope, token_claims.get("scope", []))
+        raise scope_missing(scope, token_claims.get("scope", []), row.story, row.client_id)
     persona = await lc.registry.persona(token_claims["sub"])
     if persona is None:
-        raise token_invalid("persona_gone")
-    return Caller(token_claims, persona, await lc.registry.client(token_claims["aud"]))
+        raise token_invalid(ApiCheck.PERSONA_GONE)
+    return Caller(token_claims, persona, owner, row.story)
 
 
 async def guarded(
@@ -83,14 +85,27 @@ async def guarded(
                 "ACCESSTOKEN_SUB_MUSTMATCHREQUESTCPF",
                 "O CPF da URL não é o titular do access token.",
                 403,
-                "cpf_mismatch",
+                ApiCheck.CPF_MISMATCH,
+                "o CPF do titular do token (sub) no caminho",
+                caller.story,
+                caller.claims["aud"],
             )
         return caller
     except ApiError as exc:
+        client = await lc.registry.client(exc.client_id) if exc.story and exc.client_id else None
         await lc.emit(
-            ApiRejected(api=api, error=exc.code, check=exc.check, client_id=None, path=request.url.path),
-            None,
-            "api",
+            ApiRejected(
+                api=api,
+                error=exc.code,
+                check=exc.check,
+                reason=exc.title,
+                expected=exc.expected,
+                reference="acesso-govbr.md §6",
+                client_id=exc.client_id if exc.story else None,
+                path=request.url.path,
+            ),
+            client if exc.story else None,
+            exc.story or "api",
         )
         return JSONResponse(exc.body(), status_code=exc.status)
 
@@ -99,7 +114,7 @@ async def served(request: Request, caller: Caller, api: str) -> None:
     await ctx(request).emit(
         ApiServed(api=api, client_id=caller.claims["aud"], cpf=caller.persona["cpf"], path=request.url.path),
         caller.client,
-        f"api-{caller.claims['jti'][:8]}",
+        caller.story,
     )
 
 
@@ -113,7 +128,7 @@ async def userinfo(request: Request) -> Response:
     await ctx(request).emit(
         UserinfoServed(client_id=caller.claims["aud"], cpf=caller.persona["cpf"], claims=sorted(body)),
         caller.client,
-        f"api-{caller.claims['jti'][:8]}",
+        caller.story,
     )
     return JSONResponse(body)
 
@@ -175,6 +190,16 @@ async def selos(cpf: str, request: Request) -> Response:
             for s in caller.persona["selos"]
         ]
     )
+
+
+@router.get("/api/info/usuario/selo", summary="Selos de confiabilidade (legado 2019–2020, §4.4)")
+async def selo_legado(request: Request) -> Response:
+    """Older clients (and the 2019 roteiro) call this with only the bearer token: no scope, no CPF."""
+    caller = await guarded(request, "selo", None)
+    if isinstance(caller, Response):
+        return caller
+    await served(request, caller, "selo")
+    return JSONResponse(c.legacy_seals(caller.persona))
 
 
 # Legacy categories (2020-12 to 2021-12, still called by the official Java example). The mapping from

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sandbox_kernel.events.models.login import (
+    AuthenticationCheck,
     AuthenticationFailed,
     AuthorizeRejected,
     AuthorizeRequested,
@@ -23,6 +23,7 @@ from sandbox_kernel.events.models.login import (
     UserAuthenticated,
 )
 from sandbox_kernel.faults.hooks import authorize_refusal
+from sandbox_kernel.oauth.store import AUTHORIZATION_TTL
 
 from ..codes import current_session, issue_code, open_session, remember_client, remembered_consent
 from ..context import SESSION_COOKIE, TEMPLATES, LoginContext, ctx
@@ -33,7 +34,6 @@ from ..storage import AuthorizationRow, aware, now
 
 router = APIRouter(tags=["Acesso GOV.BR: autorização"])
 
-AUTHORIZATION_TTL = timedelta(minutes=30)
 LEVEL_LABELS = {"bronze": "Bronze", "prata": "Prata", "ouro": "Ouro"}
 SCOPE_DATA = {
     "openid": "CPF (identificação da conta gov.br)",
@@ -51,6 +51,11 @@ def redirect_to_client(req_or_uri, params: dict) -> RedirectResponse:
     uri = req_or_uri if isinstance(req_or_uri, str) else req_or_uri.redirect_uri
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return RedirectResponse(f"{uri}{'&' if '?' in uri else '?'}{query}", status_code=302)
+
+
+def error_params(error: str, description: str) -> dict:
+    """Errors sent back by redirect: the OAuth key and the roteiro's ``erro_description`` (§6), both."""
+    return {"error": error, "error_description": description, "erro_description": description}
 
 
 def error_page(
@@ -91,7 +96,15 @@ async def authorize(request: Request) -> Response:
     async with lc.runtime.transaction() as tx:
         tx.session.add(
             AuthorizationRow(
-                id=story, client_id=req.client_id, request=req.as_dict(), expires_at=now() + AUTHORIZATION_TTL
+                id=story,
+                client_id=req.client_id,
+                ente=client.get("ente"),  # type: ignore[union-attr]
+                redirect_uri=req.redirect_uri,
+                scopes=req.scopes,
+                state=req.state,
+                nonce=req.nonce,
+                request=req.as_dict(),
+                expires_at=now() + AUTHORIZATION_TTL,
             )
         )
     session = await current_session(lc, request.cookies.get(SESSION_COOKIE))
@@ -107,9 +120,7 @@ async def _rejected(request, lc: LoginContext, exc: AuthorizeError, params, clie
     await lc.emit(
         AuthorizeRejected(
             client_id=params.get("client_id", ""),
-            check=exc.check,
-            reason=exc.description,
-            expected=exc.expected,
+            **exc.refusal_fields(),
             redirect_uri=redirect_uri,
             redirected=exc.redirectable,
         ),
@@ -119,7 +130,7 @@ async def _rejected(request, lc: LoginContext, exc: AuthorizeError, params, clie
     if not exc.redirectable:
         return error_page(request, "Não foi possível continuar", exc.description, 400, exc.expected)
     return redirect_to_client(
-        redirect_uri, {"error": exc.error, "error_description": exc.description, "state": params.get("state")}
+        redirect_uri, {**error_params(exc.error, exc.description), "state": params.get("state")}
     )
 
 
@@ -138,9 +149,7 @@ async def _headless(
             client,
             story,
         )
-        return redirect_to_client(
-            req, {"error": "access_denied", "error_description": problem[1], "state": req.state}
-        )
+        return redirect_to_client(req, {**error_params("access_denied", problem[1]), "state": req.state})
     assert persona is not None
     amr = list(persona.get("amr") or ["passwd"])
     authenticated = UserAuthenticated(
@@ -160,12 +169,12 @@ async def _headless(
     return redirect_to_client(req, {"code": code, "state": req.state})
 
 
-def _login_problem(persona: dict | None, client: dict) -> tuple[str, str] | None:
+def _login_problem(persona: dict | None, client: dict) -> tuple[AuthenticationCheck, str] | None:
     other_ente = persona is not None and persona.get("ente") not in (None, client.get("ente"))
     if persona is None or (other_ente and not client.get("platform")):
-        return "unknown_persona", "CPF não encontrado entre as personas do sandbox."
+        return AuthenticationCheck.UNKNOWN_PERSONA, "CPF não encontrado entre as personas do sandbox."
     if persona.get("bloqueada"):
-        return "blocked", "Conta bloqueada. Procure o atendimento gov.br."
+        return AuthenticationCheck.BLOCKED, "Conta bloqueada. Procure o atendimento gov.br."
     return None
 
 
@@ -176,7 +185,7 @@ def _now() -> int:
 async def _pending(lc: LoginContext, authorization_id: str) -> tuple[AuthorizeRequest, dict] | None:
     async with lc.runtime.db.session() as session:
         row = await session.get(AuthorizationRow, authorization_id)
-    if row is None or row.done_at is not None or aware(row.expires_at) < now():
+    if row is None or row.status != "pending" or aware(row.expires_at) < now():
         return None
     client = await lc.registry.client(row.client_id)
     if client is None:
@@ -188,7 +197,7 @@ async def _finish(lc: LoginContext, authorization_id: str) -> None:
     async with lc.runtime.transaction() as tx:
         row = await tx.session.get(AuthorizationRow, authorization_id)
         if row is not None:
-            row.done_at = now()
+            row.status = "done"
 
 
 @router.get(
@@ -248,7 +257,7 @@ async def login_submit(
         and modo == "senha"
         and not hmac.compare_digest((senha or "").encode(), persona["senha"].encode())
     ):
-        problem = ("wrong_password", "CPF ou senha inválidos.")
+        problem = (AuthenticationCheck.WRONG_PASSWORD, "CPF ou senha inválidos.")
     if problem:
         await lc.emit(
             AuthenticationFailed(
@@ -257,14 +266,14 @@ async def login_submit(
             client,
             authorization_id,
         )
-        if problem[0] == "blocked":
+        if problem[0] is AuthenticationCheck.BLOCKED:
             return error_page(request, "Conta bloqueada", problem[1], 403)
         query = urlencode(
             {"authorization_id": authorization_id, "client_id": client["client_id"], "erro": problem[1]}
         )
         return RedirectResponse(f"/login?{query}", status_code=303)
     assert persona is not None
-    token, session = await open_session(lc, persona, client["client_id"])
+    token, session = await open_session(lc, persona, client["client_id"], authorization_id)
     await lc.emit(
         UserAuthenticated(
             client_id=client["client_id"],
@@ -295,7 +304,7 @@ async def consent_page(request: Request, authorization_id: str = ""):
     persona = await lc.registry.persona(session.cpf)
     if persona is None or persona.get("bloqueada"):
         return error_page(request, "Conta bloqueada", "Esta conta não pode entrar no momento.", 403)
-    await remember_client(lc, request.cookies[SESSION_COOKIE], client["client_id"])
+    await remember_client(lc, request.cookies[SESSION_COOKIE], client["client_id"], authorization_id)
     if await remembered_consent(lc, session.cpf, client["client_id"], req.scopes):
         await _finish(lc, authorization_id)
         code = await issue_code(
@@ -332,11 +341,7 @@ async def consent_submit(
         await lc.emit(ConsentDenied(client_id=client["client_id"], cpf=session.cpf), client, authorization_id)
         return redirect_to_client(
             req,
-            {
-                "error": "access_denied",
-                "error_description": "O usuário negou a autorização.",
-                "state": req.state,
-            },
+            {**error_params("access_denied", "O usuário negou a autorização."), "state": req.state},
         )
     persona = await lc.registry.persona(session.cpf)
     if persona is None:

@@ -88,6 +88,11 @@ class LoginClient(ClientBase):
     post_logout_redirect_uris: list[str] = Field(default_factory=list, description="Comparação exata.")
     scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_LOGIN_SCOPES))
     pkce_required: bool = True
+    pkce_verifier_strict: bool = Field(
+        False,
+        description="Recusa code_verifier com mais de 128 caracteres (o exemplo PHP oficial manda 171); "
+        "por padrão é aceito com um aviso no evento token.issued.",
+    )
     legacy_mode: bool = Field(
         False, description="Tolera ausência de PKCE, state e nonce, como integrações antigas."
     )

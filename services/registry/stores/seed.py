@@ -17,7 +17,7 @@ from pathlib import Path
 from sandbox_kernel.app import ServiceRuntime, Transaction
 from sandbox_kernel.pki import SandboxPKI
 
-from ..domain.clients import AssinaturaClient, LoginClient
+from ..domain.clients import DEFAULT_LOGIN_SCOPES, AssinaturaClient, LoginClient
 from ..domain.entes import EnteSpec
 from ..domain.systems import bundle
 from ..storage import CounterRow, PersonaRow
@@ -31,6 +31,7 @@ DEFAULT_ENTE = EnteSpec(ibge="3550308", nome="São Paulo", uf="SP", tipo="munici
 DEFAULT_LOGIN_CLIENT = LoginClient(
     client_id="sandbox-local",
     nome="Aplicação local do sandbox",
+    scopes=[*DEFAULT_LOGIN_SCOPES, "govbr_empresa"],
     redirect_uris=[],
     post_logout_redirect_uris=[],
     allow_loopback=True,

@@ -55,6 +55,8 @@ def build_asyncapi(cat: Catalog = catalog, namespace: str = "") -> dict[str, Any
             "payload": refs[(spec.model, "validation")],
             "correlationId": {"location": "$message.header#/ce_correlationid"},
         }
+        if spec.key:
+            messages[_message_id(spec.type)]["x-partition-key"] = spec.key
 
     prefix = f"{namespace}." if namespace else ""
     channels: dict[str, Any] = {}

@@ -35,6 +35,7 @@ class EventSpec:
     verb: str
     model: builtins.type[EventData]  # the field `type` above shadows the builtin here
     summary: str
+    key: str | None = None  # how the partition key is made (published as x-partition-key in AsyncAPI)
 
 
 class Catalog:
@@ -42,8 +43,12 @@ class Catalog:
         self._specs: dict[str, EventSpec] = {}
         self._by_model: dict[tuple[str, type[EventData]], EventSpec] = {}
 
-    def register(self, services: str | tuple[str, ...], entity: str, verb: str, summary: str):
-        """Class decorator: ``@catalog.register("login", "token", "issued", "...")``."""
+    def register(
+        self, services: str | tuple[str, ...], entity: str, verb: str, summary: str, key: str | None = None
+    ):
+        """Class decorator: ``@catalog.register("login", "token", "issued", "...", key="<client_id>/<sessão>")``.
+
+        ``key`` says which story the event belongs to: every event of one story shares its partition key."""
         names = (services,) if isinstance(services, str) else services
 
         def decorate(model: type[EventData]) -> type[EventData]:
@@ -52,7 +57,7 @@ class Catalog:
                 if service not in EVENT_SERVICES:
                     raise ValueError(f"unknown event service {service!r}")
                 spec = EventSpec(
-                    f"{TYPE_PREFIX}.{service}.{entity}.{verb}", service, entity, verb, model, summary
+                    f"{TYPE_PREFIX}.{service}.{entity}.{verb}", service, entity, verb, model, summary, key
                 )
                 if spec.type in self._specs:
                     raise ValueError(f"event type registered twice: {spec.type}")
