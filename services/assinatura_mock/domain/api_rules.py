@@ -37,7 +37,7 @@ class Refusal(Exception):
 def missing_bearer() -> Refusal:
     return Refusal(
         401,
-        "token_ausente",
+        SignatureCheck.TOKEN_MISSING,
         "cabeçalho Authorization: Bearer ausente",
         "Authorization: Bearer <access_token>",
     )
@@ -45,7 +45,10 @@ def missing_bearer() -> Refusal:
 
 def unknown_token() -> Refusal:
     return Refusal(
-        401, "token_desconhecido", "access token desconhecido", "o access_token devolvido por /oauth2.0/token"
+        401,
+        SignatureCheck.TOKEN_UNKNOWN,
+        "access token desconhecido",
+        "o access_token devolvido por /oauth2.0/token",
     )
 
 
@@ -55,7 +58,10 @@ def check_token(
     """Raise the refusal for an expired token, or for a used-up one when this call would sign."""
     if expires_at < now:
         raise Refusal(
-            401, "token_expirado", "access token expirado", "um token novo (expires_in segundos de validade)"
+            401,
+            SignatureCheck.TOKEN_EXPIRED,
+            "access token expirado",
+            "um token novo (expires_in segundos de validade)",
         )
     if consuming and uses >= max_uses:
         raise used_up(kind, max_uses)
@@ -65,13 +71,13 @@ def used_up(kind: str, max_uses: int) -> Refusal:
     if kind == "sign":
         return Refusal(
             401,
-            "token_ja_usado",
+            SignatureCheck.TOKEN_USED,
             "o token sign já assinou um hash (vale uma assinatura)",
             "um novo token, ou o escopo signature_session para várias assinaturas",
         )
     return Refusal(
         401,
-        "limite_da_sessao",
+        SignatureCheck.SESSION_LIMIT,
         f"o token signature_session já fez {max_uses} assinaturas",
         f"até {max_uses} assinaturas por token; peça um novo token",
     )
@@ -81,11 +87,16 @@ def check_signer(persona: dict | None) -> dict:
     """The persona behind the token, if it may sign now (checked before each certificate and signature)."""
     if persona is None:
         raise Refusal(
-            401, "usuario_removido", "a persona do token não existe mais no registry", "uma persona existente"
+            401,
+            SignatureCheck.PERSONA_GONE,
+            "a persona do token não existe mais no registry",
+            "uma persona existente",
         )
     problem = signing_problem(persona)
     if problem:
-        raise Refusal(403, problem.check, problem.message, problem.expected, body=problem.message)
+        raise Refusal(
+            403, SignatureCheck(problem.check), problem.message, problem.expected, body=problem.message
+        )
     return persona
 
 
@@ -98,7 +109,7 @@ def hash_from_body(body: bytes) -> bytes:
     if not isinstance(data, dict):
         raise Refusal(
             400,
-            "corpo_invalido",
+            SignatureCheck.BODY_INVALID,
             "o corpo não é um objeto JSON",
             HOW_TO_SEND,
             body='Corpo inválido: envie JSON {"hashBase64": "<Base64 dos 32 bytes do SHA-256>"}.',
@@ -107,5 +118,5 @@ def hash_from_body(body: bytes) -> bytes:
         return parse_hash_base64(data.get("hashBase64"))
     except HashError as exc:
         raise Refusal(
-            400, exc.check, str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
+            400, SignatureCheck(exc.check), str(exc), "Base64 padrão dos 32 bytes do SHA-256", body=str(exc)
         ) from None

@@ -63,7 +63,7 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN)
     async with lc.runtime.db.session() as session:
         row = await session.get(TokenRow, token_claims["jti"])
-    if not store.token_usable(row, clock.now(ente)):
+    if row is None or not store.token_usable(row, clock.now(ente)):
         raise token_invalid(ApiCheck.REVOKED)
     if scope and scope not in token_claims.get("scope", []):
         raise scope_missing(scope, token_claims.get("scope", []), row.story, row.client_id)

@@ -82,9 +82,9 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
         client["client_id"], row.cpf, row.scopes, row.nonce, row.extra["auth_time"], row.extra["amr"]
     )
     access_ttl = int(client.get("access_token_ttl", 3599))
-    moment = int(clock.timestamp(client.get("ente")))  # the ente's virtual clock: exp/iat follow it
-    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl, now=moment)
-    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls(), now=moment)
+    issued_at = int(clock.timestamp(client.get("ente")))  # the ente's virtual clock: exp/iat follow it
+    access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl, now=issued_at)
+    id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls(), now=issued_at)
     id_token = tokens.sign(lc.key.key, lc.key.kid, id_claims)
     id_token = await faulted_id_token(
         lc.runtime,

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..storage import dml_result
 from .domain import (
     CodeOutcome,
     Refusal,
@@ -156,7 +157,7 @@ async def redeem(
         .where(tables.Code.code_hash == row.code_hash, tables.Code.used_at.is_(None))
         .values(used_at=now or _now())
     )
-    if claimed.rowcount != 1:
+    if dml_result(claimed).rowcount != 1:
         raise replayed(row.story)
     token_row = tables.Token(
         code_hash=row.code_hash, story=row.story, client_id=row.client_id, ente=row.ente, cpf=row.cpf, **token
