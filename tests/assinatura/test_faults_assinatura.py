@@ -20,8 +20,8 @@ SIGN = "/externo/v2/assinarPKCS7"
 INJECTED = "br.gov.sandbox.assinatura.fault.injected"
 
 
-async def test_signing_faults(sandbox_process, sandbox_settings, sandbox_faults, sandbox_events):
-    sandbox_process("registry")  # real HTTP: the fault engine reads the registry like in production
+async def test_signing_faults(sandbox_server, sandbox_settings, sandbox_faults, sandbox_events):
+    sandbox_server("registry")  # real HTTP: the fault engine reads the registry like in production
     secret = json.loads((sandbox_settings.data_dir / "seed.json").read_text())["assinatura_client"][
         "client_secret"
     ]

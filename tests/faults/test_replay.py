@@ -15,8 +15,8 @@ from sandbox_kernel.secrets import admin_token
 SOURCE, TARGET = "3550308", "3304557"
 
 
-async def test_export_import_round_trip(sandbox_process, sandbox_settings, tmp_path):
-    registry = sandbox_process("registry")
+async def test_export_import_round_trip(sandbox_server, sandbox_settings, tmp_path):
+    registry = sandbox_server("registry")
     token, _ = admin_token(sandbox_settings)
     async with httpx.AsyncClient(
         base_url=f"{registry.url}/sandbox/registry", headers={"Authorization": f"Bearer {token}"}

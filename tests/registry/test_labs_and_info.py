@@ -24,8 +24,8 @@ def _env(settings) -> dict:
 
 @pytest.mark.storage
 @pytest.mark.e2e
-def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_process, sandbox_settings, tmp_path):
-    registry = sandbox_process("registry")
+def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_server, sandbox_settings, tmp_path):
+    registry = sandbox_server("registry")
     env = _env(sandbox_settings)
     out = tmp_path / "handout"
     result = subprocess.run(
@@ -62,8 +62,8 @@ def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_process, sandbox
 
 
 @pytest.mark.e2e
-def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_process, sandbox_settings):
-    sandbox_process("registry")
+def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_server, sandbox_settings):
+    sandbox_server("registry")
     info = json.loads(
         subprocess.run(
             [*CLI, "info", "--json"], env=_env(sandbox_settings), capture_output=True, text=True, check=True
@@ -84,8 +84,8 @@ def test_info_json_shows_seeded_credentials_certificates_and_robots(sandbox_proc
 
 
 @pytest.mark.e2e
-def test_registry_cli_common_tasks(sandbox_process, sandbox_settings, tmp_path):
-    sandbox_process("registry")
+def test_registry_cli_common_tasks(sandbox_server, sandbox_settings, tmp_path):
+    sandbox_server("registry")
     env = _env(sandbox_settings)
 
     def cli(*args: str) -> subprocess.CompletedProcess:
