@@ -99,7 +99,7 @@ def relying_party(issuer: str, client_id: str, secret: str, port: int, careful: 
 @contextlib.asynccontextmanager
 async def serving(app: Starlette, port: int):
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="off")
     )
     task = asyncio.create_task(server.serve())
     try:

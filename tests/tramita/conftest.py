@@ -233,6 +233,7 @@ async def serve_tramita(settings, tramita_settings: TramitaSettings):
         app,
         host="127.0.0.1",
         port=port,
+        log_config=None,  # leave the test process's logging alone (test_logs reads uvicorn.access records)
         log_level="warning",
         lifespan="on",
         proxy_headers=False,

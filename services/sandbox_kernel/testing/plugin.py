@@ -106,15 +106,16 @@ class Templates:
             return self._made[backend]
 
     async def _build(self, backend: str) -> DataTemplate:
-        database = None
+        database = server = None
         if backend == "postgresql":
-            database = await create_template_database(os.environ[TEST_DATABASE_ENV])
-        return await build_template(self.root / backend, self.bootstrap_servers, database)
+            server = os.environ[TEST_DATABASE_ENV]
+            database = await create_template_database(server)
+        return await build_template(self.root / backend, self.bootstrap_servers, database, server)
 
     def close(self) -> None:
         for template in self._made.values():
-            if template.database_url:
-                _in_thread(drop_database(template.database_url))
+            if template.database_url and template.server_url:
+                _in_thread(drop_database(template.database_url, template.server_url))
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +164,7 @@ async def sandbox_database_url(request, sandbox_templates, sandbox_namespace):
     try:
         yield url
     finally:
-        await drop_database(url)
+        await drop_database(url, os.environ[TEST_DATABASE_ENV])
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ class ServerThread:
             self.app,
             host=settings.host,
             port=self.port,
+            # uvicorn's own logging config (or access_log=False) would rewire the test process's loggers
+            log_config=None,
             log_level="warning",
             lifespan="on",
             proxy_headers=False,

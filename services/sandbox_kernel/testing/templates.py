@@ -52,6 +52,8 @@ def with_database(database_url: str, name: str) -> str:
 class DataTemplate:
     directory: Path
     database_url: str | None = None  # the PostgreSQL template database; None: SQLite files in ``directory``
+    server_url: str | None = None  # a database on the same server to connect from (one cannot copy or
+    # drop the database it is connected to)
 
     def copy_files(self, data_dir: Path, namespace: str) -> None:
         """Copy the template's files into ``data_dir`` (which must not exist) for a test in ``namespace``."""
@@ -72,9 +74,9 @@ class DataTemplate:
 
     async def create_database(self, name: str, namespace: str) -> str:
         """A new PostgreSQL database copied from the template one; returns its URL."""
-        assert self.database_url is not None
+        assert self.database_url is not None and self.server_url is not None
         template = make_url(self.database_url).database
-        admin = await asyncpg.connect(admin_dsn(self.database_url))
+        admin = await asyncpg.connect(admin_dsn(self.server_url))
         try:
             await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         finally:
@@ -94,7 +96,7 @@ class DataTemplate:
 
 
 async def build_template(
-    directory: Path, bootstrap_servers: str, database_url: str | None = None
+    directory: Path, bootstrap_servers: str, database_url: str | None = None, server_url: str | None = None
 ) -> DataTemplate:
     """Start every service once on ``directory`` (and ``database_url``), then stop them."""
     settings = Settings.model_validate(
@@ -120,7 +122,7 @@ async def build_template(
                 await connection.execute(f'DELETE FROM "{table}" WHERE type LIKE $1', STARTED_TYPE)
         finally:
             await connection.close()
-    return DataTemplate(directory, database_url)
+    return DataTemplate(directory, database_url, server_url)
 
 
 async def create_template_database(database_url: str) -> str:
@@ -133,9 +135,10 @@ async def create_template_database(database_url: str) -> str:
     return with_database(database_url, name)
 
 
-async def drop_database(database_url: str) -> None:
+async def drop_database(database_url: str, server_url: str) -> None:
+    """Drop ``database_url``'s database, connected to ``server_url`` (another database on that server)."""
     name = make_url(database_url).database
-    admin = await asyncpg.connect(admin_dsn(database_url))
+    admin = await asyncpg.connect(admin_dsn(server_url))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
