@@ -83,6 +83,7 @@ async def _until_ok(client, timeout: float = 60.0) -> None:
     raise AssertionError(f"health never came back: {body}")
 
 
+@pytest.mark.sandbox_fresh  # from a first start: with the template copy the stories landed on 4 partitions (not understood yet)
 @pytest.mark.parametrize("moment", ["burst", "idle"])
 async def test_broker_sigkill_loses_nothing(moment, sandbox_settings, sandbox_service):
     broker = EmbeddedBroker("127.0.0.1", free_port())
