@@ -101,8 +101,9 @@ def test_no_file_under_services_is_over_500_lines():
     today = date.today()
     over = {}
     for path in sorted(SERVICES_DIR.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".png", ".svg"):
-            continue
+        generated = any(part == "__pycache__" or part.endswith(".egg-info") for part in path.parts)
+        if not path.is_file() or generated or path.suffix in (".pyc", ".png", ".svg"):
+            continue  # pip install -e writes services/*.egg-info: generated, not code
         lines = len(path.read_bytes().splitlines())
         if lines > MAX_LINES:
             over[str(path.relative_to(SERVICES_DIR))] = lines
