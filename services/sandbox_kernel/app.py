@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import __version__
+from .clock import ClockMiddleware, VirtualClock, clock
 from .correlation import CorrelationMiddleware
 from .events.catalog import EventData
 from .events.models.common import PingReceived, ServiceStarted
@@ -103,6 +104,7 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        clock.bind(app.state.clock)  # the relay, the fault engine and on_startup's tasks inherit it
         db = Database(service_database_url(settings, service.name))
         await db.create_schema(metadata)
         relay = OutboxRelay(
@@ -157,7 +159,9 @@ def create_service_app(
         description=description,
         lifespan=lifespan,
     )
+    app.state.clock = VirtualClock()  # this app's copy of the per-ente offsets
     app.add_middleware(FaultMiddleware, service=service.name)
+    app.add_middleware(ClockMiddleware)
     app.add_middleware(CorrelationMiddleware)
     fmt = ErrorFormat(service.error_format)
     install_unknown_path_errors(app, fmt)

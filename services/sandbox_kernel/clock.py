@@ -4,14 +4,18 @@ All domain code reads time through ``clock.now(ente)`` so that ``govbr-sandbox c
 moves that ente's time only: codes and tokens expire, ``exp``/``iat`` follow, certificates age and idle
 trâmites reach situação 10, while every other ente keeps the real time.
 
-The offsets live in the registry (so every service sees the same ones); each service keeps a copy that the
-``OverridesWatcher`` refreshes (see ``overrides.py``). Reading the clock is synchronous and never does I/O.
+The offsets live in the registry (so every service sees the same ones); each service keeps a copy that its
+fault engine refreshes (``faults/engine.py``). Reading the clock is synchronous and never does I/O.
+
+Each app owns its copy: ``clock`` reads the one bound to the running app (its lifespan and, through
+``ClockMiddleware``, each request), so several apps in one process (tests) never overwrite each other's offsets.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime, timedelta
 
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -92,5 +96,60 @@ class VirtualClock:
         self._offsets = offsets
 
 
-clock = VirtualClock()
-"""The process's clock. Services read it; the overrides watcher (or the registry itself) sets it."""
+_process = VirtualClock()
+_bound: ContextVar[VirtualClock | None] = ContextVar("sandbox_clock", default=None)
+
+
+class BoundClock:
+    """The clock code reads: the running app's own ``VirtualClock``, or the process's outside any app."""
+
+    @staticmethod
+    def current() -> VirtualClock:
+        return _bound.get() or _process
+
+    def bind(self, own: VirtualClock) -> Token:
+        """From here on (this task and the tasks it starts) ``clock`` is ``own``."""
+        return _bound.set(own)
+
+    def unbind(self, token: Token) -> None:
+        _bound.reset(token)
+
+    def offset(self, ente: str | None) -> float:
+        return self.current().offset(ente)
+
+    def now(self, ente: str | None = None) -> datetime:
+        return self.current().now(ente)
+
+    def timestamp(self, ente: str | None = None) -> float:
+        return self.current().timestamp(ente)
+
+    def offsets(self) -> dict[str, float]:
+        return self.current().offsets()
+
+    def set_offsets(self, offsets: dict[str, float]) -> None:
+        self.current().set_offsets(offsets)
+
+    def set_offset(self, ente: str, seconds: float) -> None:
+        self.current().set_offset(ente, seconds)
+
+
+clock = BoundClock()
+"""The clock every service reads. The fault engine (or, in the registry, its own store) sets the offsets."""
+
+
+class ClockMiddleware:
+    """Pure ASGI: each request reads the clock of the app serving it (``app.state.clock``)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        own = getattr(getattr(scope.get("app"), "state", None), "clock", None)
+        if own is None:
+            await self.app(scope, receive, send)
+            return
+        token = _bound.set(own)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _bound.reset(token)

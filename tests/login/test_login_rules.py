@@ -8,6 +8,7 @@ import base64
 import pytest
 
 from login_mock.settings import LoginSettings
+from sandbox_kernel.testing.processes import free_port
 
 from .conftest import LOGOUT, OURO, REDIRECT, authorize_params, headless_code, pkce, query_of
 
@@ -173,6 +174,28 @@ async def test_expired_code_is_refused(stack, sandbox_settings, sandbox_faults):
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
     await sandbox_faults.advance_clock("3550308", "6s")  # the ente's virtual clock, instead of a 5.5 s sleep
+    response = await _token(stack, client, code, verifier)
+    assert response.status_code == 400 and "expirado" in response.json()["error_description"]
+
+
+async def test_apps_in_one_process_keep_their_own_clocks(
+    stack, sandbox_settings, sandbox_faults, sandbox_server, sandbox_service, tmp_path
+):
+    """A second sandbox in the same process (as in tests), whose registry has no clock set, refreshing its
+    overrides must not reset the first one's: each app reads its own copy of the offsets."""
+    stack.login.app.state.runtime.settings = sandbox_settings.with_services(LoginSettings(code_ttl=5))
+    sandbox_faults.clients.append(stack.login)
+    other = sandbox_settings.model_copy(
+        update={"data_dir": tmp_path / "other", "registry_port": free_port(), "login_port": free_port()}
+    )
+    sandbox_server("registry", settings=other)
+    other_login = await sandbox_service("login", settings=other)
+
+    client = await stack.register(auto_approve=True)
+    code, verifier, _ = await headless_code(stack, client["client_id"])
+    await sandbox_faults.advance_clock("3550308", "6s")
+    assert (await other_login.post("/sandbox/overrides/refresh")).json()["clocks"] == {}
+    assert (await stack.login.get("/sandbox/overrides")).json()["clocks"] == {"3550308": 6.0}
     response = await _token(stack, client, code, verifier)
     assert response.status_code == 400 and "expirado" in response.json()["error_description"]
 

@@ -1,7 +1,7 @@
 """What each emulator knows of the bad days: the clocks and fault rules the registry holds, kept fresh.
 
 The engine polls the registry's ``GET /sandbox/registry/overrides`` every ``POLL_SECONDS`` (a rule or a
-clock change is seen by every service within that time), sets the process clock's offsets, and answers
+clock change is seen by every service within that time), sets the app clock's offsets, and answers
 "does a rule hit this request?" without I/O — only a counted rule costs one call to the registry, to spend
 its shot atomically. Every fault it hands out is published as ``<service>.fault.injected`` naming the rule.
 """
@@ -39,6 +39,7 @@ class FaultEngine:
         )
         self.registry = RegistryClient(runtime.settings, transport=transport)
         self.resolver = None  # optional: async (scope, headers, FaultContext) -> None, set by a service
+        self.clock = clock.current()  # made in the app's lifespan: the app's own copy of the offsets
         self.rules: list[FaultRule] = []
         self._task: asyncio.Task | None = None
 
@@ -55,7 +56,7 @@ class FaultEngine:
                 await self._task
         await self._http.aclose()
         await self.registry.aclose()
-        clock.set_offsets({})
+        self.clock.set_offsets({})
 
     async def _loop(self) -> None:
         while True:
@@ -71,7 +72,7 @@ class FaultEngine:
         except Exception as exc:  # the registry restarting is normal; keep serving what we knew
             log.debug("overrides not refreshed: %s", exc)
             return False
-        clock.set_offsets(body.get("clocks") or {})
+        self.clock.set_offsets(body.get("clocks") or {})
         self.rules = [
             FaultRule.model_validate(r) for r in body.get("faults") or [] if r["service"] == self.service
         ]
