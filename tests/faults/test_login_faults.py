@@ -8,8 +8,12 @@ import time
 import pytest
 from authlib.jose import JsonWebKey, JsonWebToken
 from authlib.oidc.core import CodeIDToken
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
+from login_mock.keys import SigningKey
 from sandbox_kernel.faults.catalog import ID_TOKEN_EFFECTS
+from sandbox_kernel.faults.id_token import split
 
 from ..login.conftest import OURO, REDIRECT, authorize_params, headless_code, pkce, query_of
 
@@ -39,11 +43,13 @@ async def test_unknown_names_get_422_naming_field_and_allowed_values(stack, faul
     cases = [
         ({"service": "sefaz", "status": 503}, "service", "login, assinatura, tramita"),
         ({"service": "login", "endpoint": "tokens", "status": 503}, "endpoint", "token"),
-        ({"service": "login", "effect": "meteoro"}, "effect", "id_token_alg_none"),
+        ({"service": "login", "effect": "meteoro"}, "effect", "id_token_alg_none, jwks_rotation"),
         ({"service": "login", "endpoint": "token", "status": 200}, "status", "400 a 599"),
         ({"service": "tramita", "effect": "bronze_forbidden"}, "effect", "silent_pendencias"),
         ({"service": "login", "status": 503, "probability": 2}, "probability", ""),
     ]
+    catalog = (await faults.registry.get("/faults/catalog")).json()  # what `faults catalog` prints
+    assert "jwks_rotation" in catalog["login"]["effects"] and "token" in catalog["login"]["endpoints"]
     for spec, field, allowed in cases:
         response = await faults.registry.post(f"/entes/{ENTE}/faults", json=spec)
         assert response.status_code == 422, response.text
@@ -159,3 +165,66 @@ async def test_the_entes_clock_expires_codes_and_moves_iat(stack, faults):
     assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 200
     await faults.advance_clock(ENTE, "2h")  # past the access token's hour
     assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 401
+
+
+async def test_jwks_rotation_signs_with_the_next_kid_that_only_a_refetch_finds(
+    stack, faults, sandbox_events, sandbox_settings
+):
+    client = await stack.register(auto_approve=True, scopes=["openid", "profile"])
+    other = await stack.register(auto_approve=True)
+    discovery = (await stack.login.get("/.well-known/openid-configuration")).json()
+    cached = (await stack.login.get("/jwk")).json()  # what a client fetched at start-up, before the rule
+    assert [k["kid"] for k in cached["keys"]] == ["rsa1"]
+    rule = await faults.add(
+        ENTE, service="login", effect="jwks_rotation", client_id=client["client_id"], count=1
+    )
+    assert rule["endpoint"] == "token"
+    announced = (await stack.login.get("/jwk")).json()["keys"]
+    assert [k["kid"] for k in announced] == ["rsa1", "rsa2"]  # keys[0] is still the key in use
+
+    def parse(id_token: str, jwks: dict, params: dict, client_id: str):
+        claims = JsonWebToken(discovery["id_token_signing_alg_values_supported"]).decode(
+            id_token,
+            key=JsonWebKey.import_key_set(jwks),
+            claims_cls=CodeIDToken,
+            claims_options={"iss": {"values": [discovery["issuer"]]}},
+            claims_params={"nonce": params["nonce"], "client_id": client_id},
+        )
+        claims.validate(leeway=120)
+        return claims
+
+    # another client of the ente is not hit: current key, the cached JWKS validates it
+    code, verifier, params = await headless_code(stack, other["client_id"])
+    plain = (await _token(stack, other, code, verifier)).json()
+    assert parse(plain["id_token"], cached, params, other["client_id"])["sub"] == OURO
+
+    code, verifier, params = await headless_code(stack, client["client_id"], scope="openid profile")
+    response = await _token(stack, client, code, verifier)
+    assert response.status_code == 200, response.text
+    token = response.json()
+    assert split(token["id_token"])[0] == split(token["access_token"])[0] == {"kid": "rsa2", "alg": "RS256"}
+    with pytest.raises(ValueError):  # authlib: the kid is not in the cached set ("Key not found")
+        parse(token["id_token"], cached, params, client["client_id"])
+    # a client that re-fetches the JWKS on an unknown kid (authlib's integrations do) accepts it
+    fresh = (await stack.login.get("/jwk")).json()
+    assert parse(token["id_token"], fresh, params, client["client_id"])["sub"] == OURO
+    verified = jwt.decode(token["id_token"], KeySet.import_key_set(fresh), algorithms=["RS256"])  # joserfc
+    assert verified.header["kid"] == "rsa2" and verified.claims["aud"] == client["client_id"]
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 200
+    event = await sandbox_events.wait_for(type=INJECTED, match={"rule_id": rule["id"]})
+    assert event.data["effect"] == "jwks_rotation" and event.data["client_id"] == client["client_id"]
+
+    # spent: the current key again, while rsa2 stays published until the tokens it signed expire
+    code, verifier, params = await headless_code(stack, client["client_id"], scope="openid profile")
+    again = (await _token(stack, client, code, verifier)).json()
+    assert split(again["id_token"])[0]["kid"] == "rsa1"
+    assert [k["kid"] for k in (await stack.login.get("/jwk")).json()["keys"]] == ["rsa1", "rsa2"]
+    same = SigningKey(sandbox_settings.data_dir / "login", "rsa1")  # what a restart reads back
+    assert same.kid == "rsa1" and same.next_key()[0] == "rsa2"
+    assert same.jwks()["keys"][1]["n"] == announced[1]["n"]
+
+    # the global rotation promotes the announced key: tokens signed with it keep working
+    assert (await stack.login.post("/sandbox/jwk/rotate")).json()["kid"] == "rsa2"
+    assert (await stack.login.get("/jwk")).json()["keys"] == [announced[1]]
+    assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 200

@@ -48,7 +48,7 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
     if scheme.lower() != "bearer" or not value.strip():
         raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
-        token = jwt.decode(value.strip(), lc.key.key, algorithms=["RS256"])
+        token = jwt.decode(value.strip(), lc.key.verification_keys(), algorithms=["RS256"])
         owner = await lc.registry.client(str(token.claims.get("aud", "")))
         ente = owner.get("ente") if owner else None  # expiry on the ente's virtual clock
         JWTClaimsRegistry(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from sandbox_kernel.acesso_scopes import ACESSO_GOVBR_SCOPES
+from sandbox_kernel.faults.hooks import rule_active
 
 from ..context import ctx
 
@@ -46,7 +47,9 @@ async def discovery(request: Request) -> dict:
     }
 
 
-@router.get("/jwk", summary="A chave pública de assinatura (exatamente uma: os clientes leem keys[0])")
+@router.get("/jwk", summary="A chave pública de assinatura (keys[0], a que os clientes leem)")
 @router.post("/jwk", include_in_schema=False)
 async def jwk(request: Request) -> JSONResponse:
-    return JSONResponse(ctx(request).key.jwks())
+    """One key; during a ``jwks_rotation`` fault the next key too, after it (keys.py)."""
+    lc = ctx(request)
+    return JSONResponse(lc.key.jwks(announce_next=rule_active(lc.runtime, "jwks_rotation")))

@@ -84,7 +84,9 @@ async def _hinted_token(lc: LoginContext, id_token_hint: str | None):
     if not id_token_hint:
         return None
     try:
-        jti = jwt.decode(id_token_hint.strip(), lc.key.key, algorithms=["RS256"]).claims.get("jti")
+        jti = jwt.decode(id_token_hint.strip(), lc.key.verification_keys(), algorithms=["RS256"]).claims.get(
+            "jti"
+        )
     except (JoseError, ValueError):
         return None
     if not jti:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox_kernel.clock import clock
 from sandbox_kernel.events.models.login import TokenIssued, TokenRejected
+from sandbox_kernel.faults.hooks import take_effect
 from sandbox_kernel.faults.id_token import faulted_id_token
 from sandbox_kernel.oauth import store
 from sandbox_kernel.oauth.domain import (
@@ -85,17 +86,18 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
     issued_at = int(clock.timestamp(client.get("ente")))  # the ente's virtual clock: exp/iat follow it
     access = tokens.access_token_claims(grant, persona, lc.issuer, access_ttl, now=issued_at)
     id_claims = tokens.id_token_claims(grant, persona, client, lc.issuer, lc.claim_urls(), now=issued_at)
-    id_token = tokens.sign(lc.key.key, lc.key.kid, id_claims)
+    kid, key = await _signing_key(lc, client, row.cpf, max(access_ttl, int(client.get("id_token_ttl", 60))))
+    id_token = tokens.sign(key, kid, id_claims)
     id_token = await faulted_id_token(
         lc.runtime,
         id_token,
-        lc.key.key,
+        key,
         ente=client.get("ente"),
         client_id=client["client_id"],
         persona=row.cpf,
     )
     body = {
-        "access_token": tokens.sign(lc.key.key, lc.key.kid, access),
+        "access_token": tokens.sign(key, kid, access),
         "token_type": "Bearer",
         "expires_in": access_ttl,
         "scope": " ".join(grant.scopes),
@@ -127,6 +129,22 @@ async def _exchange(lc: LoginContext, req: TokenRequest, client: dict | None) ->
             row.story,
         )
     return JSONResponse(body, headers=NO_STORE)
+
+
+async def _signing_key(lc: LoginContext, client: dict, cpf: str, lifetime: int):
+    """The current key, or the next one (a new ``kid``) when a ``jwks_rotation`` rule of the ente hits."""
+    rule = await take_effect(
+        lc.runtime,
+        ("jwks_rotation",),
+        ente=client.get("ente"),
+        client_id=client["client_id"],
+        persona=cpf,
+        method="POST",
+        path="/token",
+    )
+    if rule is None:
+        return lc.key.kid, lc.key.key
+    return lc.key.sign_with_next(lifetime + 1)
 
 
 def _explain(warnings: tuple[str, ...], req: TokenRequest) -> str | None:

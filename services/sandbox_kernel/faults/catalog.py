@@ -89,7 +89,7 @@ ID_TOKEN_EFFECTS = (
 
 # Effects a service applies itself, where it knows the domain (small hooks in each service).
 DOMAIN_EFFECTS: dict[str, tuple[str, ...]] = {
-    "login": ("access_denied", "temporarily_unavailable", *ID_TOKEN_EFFECTS),
+    "login": ("access_denied", "temporarily_unavailable", *ID_TOKEN_EFFECTS, "jwks_rotation"),
     "assinatura": ("bronze_forbidden", "expired_certificate", "no_timestamp"),
     "tramita": ("late_robot", "silent_pendencias", "revoked_certificate"),
 }
@@ -99,6 +99,7 @@ EFFECT_ENDPOINT = {
     "access_denied": "authorize",
     "temporarily_unavailable": "authorize",
     **{effect: "token" for effect in ID_TOKEN_EFFECTS},
+    "jwks_rotation": "token",
     "bronze_forbidden": "assinarPKCS7",
     "expired_certificate": "assinarPKCS7",
     "no_timestamp": "assinarPKCS7",

@@ -6,6 +6,8 @@ answers the way the real platform does in that situation.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from .catalog import EFFECT_ENDPOINT
 
 AUTHORIZE_ERRORS = {
@@ -39,6 +41,15 @@ async def take_effect(
         persona=persona,
         effects=effects,
     )
+
+
+def rule_active(runtime, effect: str) -> bool:
+    """Does any ente have a live rule with this effect? (For what is global, like the JWKS of login.)"""
+    engine = getattr(runtime, "faults", None)
+    if engine is None:
+        return False
+    now = datetime.now(UTC)
+    return any(r.effect == effect and now < r.expires_at for r in engine.rules)
 
 
 async def authorize_refusal(runtime, client: dict, persona: str | None) -> dict | None:
