@@ -42,7 +42,38 @@ def test_broken_file_names_line_and_field(tmp_path):
         load_scenario(unknown)
     except ScenarioError as exc:
         assert ":3: steps.0.login.client: cliente 'outro'" in str(exc), str(exc)
-    assert "properties" in json_schema()
+    wrong_kind = tmp_path / "assinador.yaml"
+    wrong_kind.write_text("name: x\nsetup:\n  clients: [{name: app}]\nsteps:\n  - sign: {client: app}\n")
+    try:
+        load_scenario(wrong_kind)
+    except ScenarioError as exc:
+        assert (
+            ":5: steps.0.sign.client: cliente 'app' não está em setup.clients com service: assinatura"
+            in str(exc)
+        ), str(exc)
+    else:
+        raise AssertionError("a sign step on a login client was accepted")
+    bad_code = tmp_path / "codigo.yaml"
+    bad_code.write_text(
+        "name: x\nsetup:\n  systems: [{name: sei}]\nsteps:\n  - send_tramite:\n      system: sei\n"
+        "      to: RBSIL\n      expect_codigo: '47'\n"
+    )
+    try:
+        load_scenario(bad_code)
+    except ScenarioError as exc:
+        assert f"{bad_code}:8: steps.0.send_tramite.expect_codigo:" in str(exc), str(exc)
+    else:
+        raise AssertionError("expect_codigo '47' was accepted")
+    unknown_step = tmp_path / "passo.yaml"
+    unknown_step.write_text("name: x\nsteps:\n  - assinar: {client: app}\n")
+    try:
+        load_scenario(unknown_step)
+    except ScenarioError as exc:
+        assert ":3: steps.0: passo desconhecido; passos: login, sign," in str(exc), str(exc)
+    else:
+        raise AssertionError("an unknown step was accepted")
+    schema = json_schema()
+    assert {"SignStep", "SignArgs"} <= set(schema["$defs"]) and "check_id_token" in str(schema)
 
 
 def test_every_catalogue_file_is_valid():
@@ -60,12 +91,19 @@ async def test_catalogue_runs_green_with_junit(sandbox_process, sandbox_settings
         for s in ("registry", "login", "assinatura", "tramita", "console")
     }
     settings = Settings(**{f: getattr(sandbox_settings, f) for f in fields}, **ports)
-    for service in ("registry", "login", "tramita"):
+    for service in ("registry", "login", "assinatura", "tramita"):
         sandbox_process(service, settings)
     results = await run_scenarios(settings, sorted(CATALOGUE.glob("*.yaml")))
     assert [r.message for r in results if r.outcome != "passed"] == []
     suite = ET.fromstring(junit_xml(results))
     assert suite.get("tests") == str(len(results)) and suite.get("failures") == "0"
+
+    no_rotation = tmp_path / "sem-rotacao.yaml"  # without the rule the token is signed with the key in use
+    no_rotation.write_text(
+        "name: sem regra\nsetup:\n  clients: [{name: app}]\nsteps:\n  - login: {client: app, check_id_token: new_kid}\n"
+    )
+    (unrotated,) = await run_scenarios(settings, [no_rotation])
+    assert unrotated.outcome == "failed" and "sem rotação" in unrotated.message, unrotated
 
     bad = tmp_path / "nunca.yaml"
     bad.write_text(

@@ -7,10 +7,10 @@ campo obrigatório``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from ..clock import DurationError, parse_duration
 from ..faults.rules import FaultSpec
@@ -20,10 +20,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+DEFAULT_SCOPES = {
+    "login": ["openid", "email", "profile"],
+    "assinatura": ["sign", "signature_session", "govbr"],
+}
+
+
 class ClientSetup(_Strict):
     name: str = Field(..., description="Nome local do cliente, usado pelos passos.")
+    service: Literal["login", "assinatura"] = Field(
+        "login", description="login (Acesso GOV.BR, passos login) ou assinatura (ITI, passos sign)."
+    )
     redirect_uri: str = "https://app.sandbox.test/retorno"
-    scopes: list[str] = ["openid", "email", "profile"]
+    scopes: list[str] | None = Field(
+        None,
+        description="Escopos do cliente. Padrão: openid email profile (login); sign signature_session govbr "
+        "(assinatura).",
+    )
+
+    def scope_list(self) -> list[str]:
+        return self.scopes if self.scopes is not None else DEFAULT_SCOPES[self.service]
 
 
 class SystemSetup(_Strict):
@@ -47,10 +63,37 @@ class LoginArgs(_Strict):
     )
     expect_status: int = Field(200, description="Status esperado do POST /token.")
     replay_code: bool = Field(False, description="Reusa o code numa segunda troca (deve ser recusada).")
+    check_id_token: Literal["valid", "new_kid"] | None = Field(
+        None,
+        description="Valida o id_token como um cliente OIDC (assinatura, iss, aud, nonce, exp). valid: com o "
+        "JWKS guardado no início do cenário (antes das regras). new_kid: assinado com outra chave que não a "
+        "keys[0] do JWKS (rotação): o cliente busca o /jwk de novo e então valida.",
+    )
 
 
 class LoginStep(_Strict):
     login: LoginArgs
+
+
+class SignArgs(_Strict):
+    client: str = Field(..., description="Nome de um cliente de assinatura do setup (service: assinatura).")
+    persona: str = Field("99900000188", description="CPF de quem assina (autorização sem telas, login_hint).")
+    scope: Literal["sign", "signature_session"] = Field(
+        "sign", description="sign (um hash por token) ou signature_session (até 100 hashes por token)."
+    )
+    hashes: int = Field(
+        1, ge=1, le=200, description="Quantos hashes SHA-256 diferentes assinar com o mesmo token."
+    )
+    expect_status: int = Field(
+        200, description="Status esperado do último assinarPKCS7 (os anteriores devem dar 200)."
+    )
+    expect_text: str | None = Field(
+        None, description="Trecho esperado no corpo da última resposta (ex.: o texto do 403 do manual)."
+    )
+
+
+class SignStep(_Strict):
+    sign: SignArgs
 
 
 class AdvanceClockStep(_Strict):
@@ -65,6 +108,28 @@ class SendTramiteArgs(_Strict):
     system: str = Field(..., description="Nome de um sistema do setup.")
     to: str = Field(..., description="Sigla da unidade de destino do ente (ex.: RBSIL, o robô silencioso).")
     protocolo: str = Field("99990.000900/2026-00", description="Protocolo do processo.")
+    documentos: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Conteúdo (HTML) de cada documento, um componente cada, na ordem. Padrão: um despacho.",
+    )
+    same_nre: bool = Field(
+        False, description="Reenvio: manda o NRE do último trâmite deste sistema (cabecalho.NRE)."
+    )
+    apenas_pendentes: bool = Field(
+        False, description="cabecalho.enviarApenasComponentesDigitaisPendentes: só os componentes que faltam."
+    )
+    expect_requested: int | None = Field(
+        None,
+        ge=0,
+        description="Quantos componentes a plataforma deve pedir (processosComComponentesDigitaisSolicitados).",
+    )
+    expect_codigo: str | None = Field(
+        None,
+        pattern=r"^\d{4}$",
+        description="A plataforma deve recusar o envio com este codigoErro (ex.: 0047).",
+    )
+    expect_text: str | None = Field(None, description="Trecho esperado na mensagem da recusa.")
 
 
 class SendTramiteStep(_Strict):
@@ -94,7 +159,40 @@ class TramitaCallStep(_Strict):
     tramita_call: TramitaCallArgs
 
 
-Step = LoginStep | AdvanceClockStep | WaitStep | SendTramiteStep | WaitSituacaoStep | TramitaCallStep
+STEP_KINDS: dict[str, type[_Strict]] = {
+    "login": LoginStep,
+    "sign": SignStep,
+    "advance_clock": AdvanceClockStep,
+    "wait": WaitStep,
+    "send_tramite": SendTramiteStep,
+    "wait_situacao": WaitSituacaoStep,
+    "tramita_call": TramitaCallStep,
+}
+
+
+def _step_kind(value: object) -> str | None:
+    """The step's model, named by its key: errors then speak of that step only, not of every kind."""
+    if isinstance(value, dict):
+        kind = next((k for k in value if k in STEP_KINDS), None)
+    else:
+        kind = next((k for k, m in STEP_KINDS.items() if isinstance(value, m)), None)
+    return STEP_KINDS[kind].__name__ if kind else None
+
+
+Step = Annotated[
+    Annotated[LoginStep, Tag("LoginStep")]
+    | Annotated[SignStep, Tag("SignStep")]
+    | Annotated[AdvanceClockStep, Tag("AdvanceClockStep")]
+    | Annotated[WaitStep, Tag("WaitStep")]
+    | Annotated[SendTramiteStep, Tag("SendTramiteStep")]
+    | Annotated[WaitSituacaoStep, Tag("WaitSituacaoStep")]
+    | Annotated[TramitaCallStep, Tag("TramitaCallStep")],
+    Discriminator(
+        _step_kind,
+        custom_error_type="passo_desconhecido",
+        custom_error_message="passo desconhecido; passos: " + ", ".join(STEP_KINDS),
+    ),
+]
 
 
 class ExpectedEvent(_Strict):
@@ -175,8 +273,12 @@ def load_scenario(path: Path) -> Scenario:
     except DurationError as exc:
         raise ScenarioError(f"{path}: {exc}") from None
     systems = {s.name for s in scenario.setup.systems}
+    clients = {
+        service: {c.name for c in scenario.setup.clients if c.service == service}
+        for service in ("login", "assinatura")
+    }
     for index, step in enumerate(scenario.steps):
-        kind = next(iter(step.model_fields))
+        kind = next(iter(type(step).model_fields))
         args = getattr(step, kind)
         if hasattr(args, "system") and args.system not in systems:
             line = _line(root, ("steps", index, kind, "system"))
@@ -184,13 +286,12 @@ def load_scenario(path: Path) -> Scenario:
                 f"{path}:{line}: steps.{index}.{kind}.system: sistema {args.system!r} não está "
                 f"em setup.systems ({', '.join(sorted(systems)) or 'nenhum'})"
             )
-    names = {c.name for c in scenario.setup.clients}
-    for index, step in enumerate(scenario.steps):
-        if isinstance(step, LoginStep) and step.login.client not in names:
-            line = _line(root, ("steps", index, "login", "client"))
+        service = {"login": "login", "sign": "assinatura"}.get(kind)
+        if service and args.client not in clients[service]:
+            line = _line(root, ("steps", index, kind, "client"))
             raise ScenarioError(
-                f"{path}:{line}: steps.{index}.login.client: cliente {step.login.client!r} não está em "
-                f"setup.clients ({', '.join(sorted(names)) or 'nenhum'})"
+                f"{path}:{line}: steps.{index}.{kind}.client: cliente {args.client!r} não está em "
+                f"setup.clients com service: {service} ({', '.join(sorted(clients[service])) or 'nenhum'})"
             )
     return scenario
 

@@ -8,14 +8,10 @@ JUnit test case per scenario file.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -25,13 +21,16 @@ from ..secrets import admin_token
 from ..services import local_verify, resolve_service
 from ..settings import Settings
 from ..testing.events import EventsHelper
+from . import assinatura, login
+from .login import Provider
 from .model import (
     AdvanceClockStep,
-    LoginArgs,
     LoginStep,
     Scenario,
     ScenarioError,
+    SendTramiteArgs,
     SendTramiteStep,
+    SignStep,
     TramitaCallStep,
     WaitSituacaoStep,
     WaitStep,
@@ -71,8 +70,12 @@ class Run:
         self.login = httpx.AsyncClient(
             base_url=resolve_service("login").url(settings), verify=verify, timeout=30
         )
+        self.assinatura = httpx.AsyncClient(
+            base_url=resolve_service("assinatura").url(settings), verify=verify, timeout=30
+        )
         self.verify = verify
-        self.clients: dict[str, dict] = {}
+        self.provider: Provider | None = None  # issuer and JWKS as a client cached them (check_id_token)
+        self.clients: dict[str, dict] = {}  # by local name: the registry's answer + service, redirect, scopes
         self.systems: dict[str, TramitaSystem] = {}
         self.units: dict[str, dict] = {}
         self.idt: int | None = None  # the last trâmite sent
@@ -87,12 +90,13 @@ class Run:
         if self.clock_moved:
             await self.registry.delete(f"/entes/{ente}/clock")
         for client in self.clients.values():
-            await self.registry.delete(f"/entes/{ente}/login-clients/{client['client_id']}")
+            await self.registry.delete(f"/entes/{ente}/{client['service']}-clients/{client['client_id']}")
         for system in self.systems.values():
             await system.close()
         await self.refresh()
         await self.registry.aclose()
         await self.login.aclose()
+        await self.assinatura.aclose()
 
     async def _ok(self, response: httpx.Response, what: str) -> dict:
         if response.status_code >= 400:
@@ -111,17 +115,24 @@ class Run:
 
     async def setup(self) -> None:
         ente, setup = self.scenario.ente, self.scenario.setup
+        if any(isinstance(s, LoginStep) and s.login.check_id_token for s in self.scenario.steps):
+            self.provider = await Provider.fetch(self)  # cached before the scenario's rules exist
         for spec in setup.clients:
             body = {
                 "nome": f"Cenário {spec.name}",
                 "redirect_uris": [spec.redirect_uri],
-                "scopes": spec.scopes,
+                "scopes": spec.scope_list(),
                 "auto_approve": True,
             }
             created = await self._ok(
-                await self.registry.post(f"/entes/{ente}/login-clients", json=body), f"cliente {spec.name}"
+                await self.registry.post(f"/entes/{ente}/{spec.service}-clients", json=body),
+                f"cliente {spec.name}",
             )
-            self.clients[spec.name] = created | {"redirect_uri": spec.redirect_uri, "scopes": spec.scopes}
+            self.clients[spec.name] = created | {
+                "service": spec.service,
+                "redirect_uri": spec.redirect_uri,
+                "scopes": spec.scope_list(),
+            }
         if setup.systems:
             units = await self._ok(await self.registry.get(f"/entes/{ente}/estruturas"), "unidades do ente")
             self.units = {u["sigla"]: u for u in units}
@@ -154,67 +165,48 @@ class Run:
         await self.refresh()
         self.log.append(f"relógio do ente {ente} avançado {by}")
 
-    async def step_login(self, args: LoginArgs) -> None:
-        client = self.clients[args.client]
-        verifier = secrets.token_urlsafe(48)
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-        params = {
-            "response_type": "code",
-            "client_id": client["client_id"],
-            "scope": " ".join(client["scopes"]),
-            "redirect_uri": client["redirect_uri"],
-            "state": secrets.token_hex(6),
-            "nonce": secrets.token_hex(6),
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "login_hint": args.persona,
-        }
-        response = await self.login.get("/authorize", params=params)
-        if response.status_code != 302:
-            raise StepFailed(f"login: /authorize respondeu {response.status_code} em vez de redirecionar")
-        query = {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
-        if args.expect_error or "error" in query:
-            if query.get("error") != args.expect_error:
+    async def send_tramite(self, send: SendTramiteArgs) -> None:
+        if send.to not in self.units:
+            raise StepFailed(f"unidade {send.to!r} não existe no ente ({', '.join(sorted(self.units))})")
+        sent = await self.systems[send.system].send(
+            self.units[send.to],
+            send.protocolo,
+            [d.encode() for d in send.documentos] if send.documentos else None,
+            same_nre=send.same_nre,
+            apenas_pendentes=send.apenas_pendentes,
+        )
+        if sent.codigo is not None or send.expect_codigo is not None:
+            if sent.codigo != send.expect_codigo:
+                got = f"{sent.codigo}: {sent.mensagem[:200]}" if sent.codigo else f"o trâmite {sent.idt}"
                 raise StepFailed(
-                    f"login: /authorize voltou com {query.get('error') or 'code'}, esperado {args.expect_error or 'code'}"
+                    f"enviarProcesso devolveu {got}; esperado {send.expect_codigo or 'um trâmite'}"
                 )
-            self.log.append(f"login: /authorize recusou com {args.expect_error}, como esperado")
+            if send.expect_text is not None and send.expect_text not in sent.mensagem:
+                raise StepFailed(
+                    f"a mensagem do {sent.codigo} não contém {send.expect_text!r}: {sent.mensagem}"
+                )
+            self.log.append(f"enviarProcesso recusado com {sent.codigo}, como esperado")
             return
-        form = {
-            "grant_type": "authorization_code",
-            "code": query["code"],
-            "redirect_uri": client["redirect_uri"],
-            "code_verifier": verifier,
-            "client_id": client["client_id"],
-            "client_secret": client["client_secret"],
-        }
-        token = await self.login.post("/token", data=form)
-        if token.status_code != args.expect_status:
+        if send.expect_requested is not None and sent.requested != send.expect_requested:
             raise StepFailed(
-                f"login: /token respondeu {token.status_code}, esperado {args.expect_status}: {token.text[:200]}"
+                f"a plataforma pediu {sent.requested} componente(s), esperado {send.expect_requested}"
             )
-        self.log.append(f"login de {args.persona}: /token {token.status_code}")
-        if args.replay_code:
-            replay = await self.login.post("/token", data=form)
-            if replay.status_code != 400 or replay.json().get("error") != "invalid_grant":
-                raise StepFailed(f"login: o code reusado foi aceito ({replay.status_code})")
-            self.log.append("code reusado recusado com invalid_grant")
+        self.idt = sent.idt
+        self.log.append(
+            f"trâmite {self.idt} (NRE {sent.nre}) enviado para {send.to}: {sent.requested} componente(s) pedido(s)"
+        )
 
     async def run_steps(self) -> None:
         for index, step in enumerate(self.scenario.steps):
             try:
                 if isinstance(step, LoginStep):
-                    await self.step_login(step.login)
+                    await login.login(self, step.login)
+                elif isinstance(step, SignStep):
+                    await assinatura.sign(self, step.sign)
                 elif isinstance(step, AdvanceClockStep):
                     await self.advance(step.advance_clock)
                 elif isinstance(step, SendTramiteStep):
-                    send = step.send_tramite
-                    if send.to not in self.units:
-                        raise StepFailed(
-                            f"unidade {send.to!r} não existe no ente ({', '.join(sorted(self.units))})"
-                        )
-                    self.idt = await self.systems[send.system].send(self.units[send.to], send.protocolo)
-                    self.log.append(f"trâmite {self.idt} enviado para {send.to}")
+                    await self.send_tramite(step.send_tramite)
                 elif isinstance(step, WaitSituacaoStep):
                     wait = step.wait_situacao
                     await self.systems[wait.system].wait_situacao(

@@ -1,7 +1,9 @@
 """The Tramita steps of a scenario: a system of the ente (certificate from the registry) sending a process.
 
-The payload is the shape the SEI module sends (one document, one HTML component); the call sequence is the
-real one: ``POST tramites/processo`` then the component upload on the ticket.
+The payload is the shape the SEI module sends (documents of one HTML component each); the call sequence is
+the real one: ``POST tramites/processo`` then the upload, on the ticket, of the components the platform asked
+for in ``processosComComponentesDigitaisSolicitados`` — with ``enviarApenasComponentesDigitaisPendentes`` and
+the NRE of an earlier trâmite, only those it does not hold yet (reference tramita-govbr.md §2.2, §6.3).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import hashlib
 import ssl
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,32 +32,58 @@ def _ref(unit: dict) -> dict:
     }
 
 
-def processo(remetente: dict, destinatario: dict, protocolo: str, data: bytes) -> dict:
-    moment = "2026-11-20T10:20:30-03:00"
+def _documento(ordem: int, data: bytes, moment: str) -> dict:
     component = {
-        "ordem": 1, "nome": "despacho.html", "hash": {"algoritmo": "SHA256", "conteudo": _sha(data)},
+        "ordem": 1, "nome": f"documento-{ordem}.html", "hash": {"algoritmo": "SHA256", "conteudo": _sha(data)},
         "tamanhoEmBytes": len(data), "mimeType": "text/html", "tipoDeConteudo": "txt",
     }  # fmt: skip
-    documento = {
-        "ordem": 1, "descricao": "***", "retirado": False, "nivelDeSigilo": 1,
+    return {
+        "ordem": ordem, "descricao": "***", "retirado": False, "nivelDeSigilo": 1,
         "dataHoraDeProducao": moment, "dataHoraDeRegistro": moment,
         "produtor": {"nome": "Servidora Sintética", "tipo": "fisica"},
         "especie": {"codigo": 42, "nomeNoProdutor": "Despacho"},
         "componentesDigitais": [component],
     }  # fmt: skip
+
+
+def processo(
+    remetente: dict,
+    destinatario: dict,
+    protocolo: str,
+    documentos: list[bytes],
+    *,
+    nre: str | None = None,
+    apenas_pendentes: bool = False,
+) -> dict:
+    moment = "2026-11-20T10:20:30-03:00"
+    cabecalho = {
+        "remetente": _ref(remetente), "destinatario": _ref(destinatario),
+        "enviarApenasComponentesDigitaisPendentes": apenas_pendentes, "urgencia": False,
+    }  # fmt: skip
+    if nre:  # every trâmite after the first carries the NRE the platform gave (§2.2)
+        cabecalho["NRE"] = nre
     return {
-        "cabecalho": {
-            "remetente": _ref(remetente), "destinatario": _ref(destinatario),
-            "enviarApenasComponentesDigitaisPendentes": False, "urgencia": False,
-        },
+        "cabecalho": cabecalho,
         "processo": {
             "protocolo": protocolo, "nivelDeSigilo": 1, "processoDeNegocio": "Cenário",
             "descricao": "Processo de cenário", "dataHoraDeProducao": moment, "dataHoraDeRegistro": moment,
             "produtor": {"nome": "Servidora Sintética", "tipo": "fisica"},
-            "interessados": [{"nome": "Cidadão Sintético"}], "documentos": [documento], "itensHistorico": [],
-            "staTipoProtocolo": "P",
+            "interessados": [{"nome": "Cidadão Sintético"}],
+            "documentos": [_documento(i, data, moment) for i, data in enumerate(documentos, start=1)],
+            "itensHistorico": [], "staTipoProtocolo": "P",
         },
     }  # fmt: skip
+
+
+@dataclass
+class Sent:
+    """What ``enviarProcesso`` answered: the trâmite, or the platform's refusal (``codigoErro``)."""
+
+    idt: int | None = None
+    nre: str | None = None
+    requested: int = 0
+    codigo: str | None = None
+    mensagem: str = ""
 
 
 class TramitaSystem:
@@ -69,30 +98,59 @@ class TramitaSystem:
         context.load_cert_chain(folder / "c.crt", folder / "c.key")
         self.http = httpx.AsyncClient(base_url=base_url + API, verify=context, timeout=60)
         self.unit = own_unit
+        self.nre: str | None = None  # the NRE of the last trâmite sent (a re-send carries it)
 
     async def close(self) -> None:
         await self.http.aclose()
         self._dir.cleanup()
 
-    async def send(self, destinatario: dict, protocolo: str) -> int:
-        data = f"<p>{protocolo}</p>".encode()
-        created = await self.http.post(
-            "/tramites/processo", json=processo(self.unit, destinatario, protocolo, data)
+    async def send(
+        self,
+        destinatario: dict,
+        protocolo: str,
+        documentos: list[bytes] | None = None,
+        *,
+        same_nre: bool = False,
+        apenas_pendentes: bool = False,
+    ) -> Sent:
+        """``POST tramites/processo``, then the upload of each component the platform asks for (only those)."""
+        documentos = documentos or [f"<p>{protocolo}</p>".encode()]
+        if same_nre and not self.nre:
+            raise AssertionError("same_nre: este sistema ainda não enviou um trâmite (não há NRE)")
+        body = processo(
+            self.unit,
+            destinatario,
+            protocolo,
+            documentos,
+            nre=self.nre if same_nre else None,
+            apenas_pendentes=apenas_pendentes,
         )
+        created = await self.http.post("/tramites/processo", json=body)
         if created.status_code != 200:
-            raise AssertionError(f"enviarProcesso respondeu {created.status_code}: {created.text[:300]}")
-        body = created.json()
-        ticket = body["ticketParaEnvioDeComponentesDigitais"]
-        upload = await self.http.put(
-            f"/tickets-de-envio-de-componente/{ticket}/protocolos/componentes-a-enviar",
-            files={"conteudo": ("despacho.html", data, "text/html")},
-            data={"hashDoComponenteDigital": _sha(data), "protocolo": protocolo},
-        )
-        if upload.status_code != 200:
-            raise AssertionError(
-                f"enviarComponenteDigital respondeu {upload.status_code}: {upload.text[:300]}"
+            answer = created.json() if "json" in created.headers.get("content-type", "") else {}
+            if not answer.get("codigoErro"):
+                raise AssertionError(f"enviarProcesso respondeu {created.status_code}: {created.text[:300]}")
+            return Sent(codigo=answer["codigoErro"], mensagem=answer.get("mensagem", ""))
+        answer = created.json()
+        ticket = answer["ticketParaEnvioDeComponentesDigitais"]
+        by_hash = {_sha(data): data for data in documentos}
+        requested = [
+            (item["protocolo"], h)
+            for item in answer.get("processosComComponentesDigitaisSolicitados") or []
+            for h in item["hashes"]
+        ]
+        for number, (proto, digest) in enumerate(requested, start=1):
+            upload = await self.http.put(
+                f"/tickets-de-envio-de-componente/{ticket}/protocolos/componentes-a-enviar",
+                files={"conteudo": (f"documento-{number}.html", by_hash[digest], "text/html")},
+                data={"hashDoComponenteDigital": digest, "protocolo": proto},
             )
-        return int(body["IDT"])
+            if upload.status_code != 200:
+                raise AssertionError(
+                    f"enviarComponenteDigital respondeu {upload.status_code}: {upload.text[:300]}"
+                )
+        self.nre = answer["NRE"]
+        return Sent(idt=int(answer["IDT"]), nre=self.nre, requested=len(requested))
 
     async def wait_situacao(self, idt: int | None, wanted: int, within: float) -> None:
         if idt is None:
