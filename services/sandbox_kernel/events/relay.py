@@ -8,8 +8,8 @@ pending rows again.
 
 A new incarnation — met while busy, while idle (a probe every second) or at start — resets the producer and
 the topic cache, recreates the topics with the configured partitions, and rewinds the retained log
-(``OutboxLog.rewind``) so every retained event is published again with its original ``id``. Health says
-``degraded`` until that re-publish is done. Consumers dedupe on the CloudEvent ``id``.
+(``OutboxLog.rewind``) so every retained event is published again, in commit order, with its original
+``id``. Health says ``degraded`` until that re-publish is done. Consumers dedupe on the CloudEvent ``id``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -260,6 +259,7 @@ class OutboxRelay:
             acks="all",
             enable_idempotence=False,  # the embedded broker has no idempotent producer
             linger_ms=2,
+            max_batch_size=256 * 1024,  # a relay batch per partition usually fits in one record batch
             request_timeout_ms=10_000,
             retry_backoff_ms=200,
         )
@@ -335,7 +335,9 @@ class OutboxRelay:
         return len(rows)
 
     async def _send(self, rows) -> dict[int, object]:
-        """Send rows as whole record batches, one partition at a time, in seq order within each partition.
+        """Send rows as whole record batches: partitions in parallel, each partition's batches one after the
+        other, in seq order. A partition stops at its first failure (the rest get that error), so a batch
+        never lands after one that failed before it, and a retry never puts a key's events out of order.
 
         Batches skip aiokafka's per-message bookkeeping, which is most of the relay's cost per event.
         Returns each row's outcome (metadata or the exception).
@@ -350,26 +352,38 @@ class OutboxRelay:
                 partitions = partitions_of[row.topic] = sorted(await producer.partitions_for(row.topic))
             partition = self._partitioner(row.key.encode(), partitions, partitions)
             by_partition.setdefault((row.topic, partition), []).append(row)
-        pending: list[tuple[list, asyncio.Future]] = []
-        for (topic, partition), group in by_partition.items():
-            batch = producer.create_batch()
-            chunk: list[Any] = []
-            for row in group:
-                record = record_from_row(row)
-                if self.mode == "binary":
-                    headers, value = binary_record(record)
-                else:
-                    message = to_kafka_message(record, self.mode)
-                    headers, value = list(message.headers.items()), message.value
-                fields = {"timestamp": None, "key": row.key.encode(), "value": value, "headers": headers}
-                if batch.append(**fields) is None:  # batch full: ship it, start the next
-                    pending.append((chunk, await producer.send_batch(batch, topic, partition=partition)))
-                    batch, chunk = producer.create_batch(), []
-                    batch.append(**fields)
-                chunk.append(row)
-            pending.append((chunk, await producer.send_batch(batch, topic, partition=partition)))
-        results = await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
-        return {row.seq: result for (chunk, _), result in zip(pending, results, strict=True) for row in chunk}
+        outcomes: dict[int, object] = {}
+        await asyncio.gather(
+            *(self._send_partition(producer, t, p, group, outcomes) for (t, p), group in by_partition.items())
+        )
+        return outcomes
+
+    async def _send_partition(self, producer, topic: str, partition: int, rows: list, outcomes: dict) -> None:
+        for chunk, batch in self._batches(producer, rows):
+            try:
+                metadata = await (await producer.send_batch(batch, topic, partition=partition))
+            except Exception as exc:
+                outcomes.update((row.seq, exc) for row in rows if row.seq not in outcomes)
+                return
+            outcomes.update((row.seq, metadata) for row in chunk)
+
+    def _batches(self, producer, rows: list):
+        """(rows, record batch) pairs, each batch as full as the producer allows."""
+        batch, chunk = producer.create_batch(), []
+        for row in rows:
+            record = record_from_row(row)
+            if self.mode == "binary":
+                headers, value = binary_record(record)
+            else:
+                message = to_kafka_message(record, self.mode)
+                headers, value = list(message.headers.items()), message.value
+            fields = {"timestamp": None, "key": row.key.encode(), "value": value, "headers": headers}
+            if batch.append(**fields) is None:  # batch full: ship it, start the next
+                yield chunk, batch
+                batch, chunk = producer.create_batch(), []
+                batch.append(**fields)
+            chunk.append(row)
+        yield chunk, batch
 
     async def _ensure_topics(self, topics: set[str]) -> None:
         missing = topics - self._known_topics
@@ -386,6 +400,8 @@ class OutboxRelay:
                     log.info("created topics %s", ", ".join(sorted(n.name for n in to_create)))
                 except TopicAlreadyExistsError:
                     pass
+                if self._producer is not None:  # its partition map must be the new topics', not a stale one
+                    await self._producer.client.force_metadata_update()
         finally:
             await admin.close()
         self._known_topics |= missing
