@@ -26,7 +26,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.metadata import MetadataRequest
-from sqlalchemy import Table
+from sqlalchemy import Row, Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import Database
@@ -369,7 +369,7 @@ class OutboxRelay:
 
     def _batches(self, producer, rows: list):
         """(rows, record batch) pairs, each batch as full as the producer allows."""
-        batch, chunk = producer.create_batch(), []
+        batch, chunk = producer.create_batch(), list[Row]()
         for row in rows:
             record = record_from_row(row)
             if self.mode == "binary":
