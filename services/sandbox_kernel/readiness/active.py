@@ -38,6 +38,7 @@ CASES: dict[str, tuple[str, str | None]] = {
     "code_repetido": ("LOGIN-29", None),  # the browser replays the callback (same code and state)
 }
 FAULT_VISIBLE_SECONDS = 1.5  # the emulators poll the registry's rules every second
+PUBLISHED_TIMEOUT = 5.0  # how long the run waits for the login emulator's outbox to reach Kafka
 USES_TOKEN = ("br.gov.sandbox.login.userinfo.served", "br.gov.sandbox.login.api.served")
 
 
@@ -138,9 +139,51 @@ class Browser:
         return seen
 
 
+class LoginService:
+    """The login emulator's own sandbox endpoints, so each case waits for facts instead of fixed times:
+    ``POST /sandbox/overrides/refresh`` makes it see a new fault rule now (rather than at its next poll), and
+    ``GET /sandbox/health`` says when its outbox has reached Kafka. Where either is unreachable (a login
+    behind a proxy), the run falls back to waiting one poll, or a moment, as it did before."""
+
+    def __init__(self, base_url: str, verify) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=5.0, verify=verify)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def sees(self, rule_id: str) -> None:
+        """Returns once the emulator applies the rule ``rule_id``."""
+        try:
+            response = await self.http.post("/sandbox/overrides/refresh")
+            if response.status_code == 200 and rule_id in response.json().get("faults", []):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        await asyncio.sleep(FAULT_VISIBLE_SECONDS)
+
+    async def published(self, since: float) -> None:
+        """Returns once every event the emulator committed before ``since`` (this loop's clock) is in Kafka:
+        its outbox is empty, or its oldest pending row is younger than ``since``."""
+        loop = asyncio.get_running_loop()
+        deadline = since + PUBLISHED_TIMEOUT
+        while (asked := loop.time()) < deadline:
+            try:
+                outbox = (await self.http.get("/sandbox/health")).json().get("outbox") or {}
+            except (httpx.HTTPError, ValueError, AttributeError):
+                break
+            pending, age = outbox.get("pending"), outbox.get("oldest_pending_age_seconds")
+            if pending is None:
+                break
+            if pending == 0 or (age is not None and age < asked - since):
+                return
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)  # the relay publishes within milliseconds
+
+
 EventsOf = Callable[[], Awaitable[list[dict]]]
-ArmFault = Callable[[str], Awaitable[str]]  # effect → rule id
+ArmFault = Callable[[str], Awaitable[str]]  # effect → rule id, once the emulator applies it
 DisarmFault = Callable[[str], Awaitable[None]]
+Published = Callable[[float], Awaitable[None]]  # until what login committed before this loop time is in Kafka
 
 
 async def run_case(
@@ -152,11 +195,10 @@ async def run_case(
     arm: ArmFault,
     disarm: DisarmFault,
     seen_tokens: set[str],
+    published: Published,
 ) -> Observation:
     _, effect = CASES[case]
     rule_id = await arm(effect) if effect else None
-    if rule_id:
-        await asyncio.sleep(FAULT_VISIBLE_SECONDS)
     try:
         callback = await browser.sign_in(start_url)
         observed = await browser.callback(callback)
@@ -165,7 +207,7 @@ async def run_case(
     finally:
         if rule_id:
             await disarm(rule_id)
-    await asyncio.sleep(0.5)  # the relay publishes within milliseconds
+    await published(asyncio.get_running_loop().time())  # everything the case made login emit
     events = await events_of()
     mine = [e for e in events if (e.get("data") or {}).get("client_id") == client_id]
     issued = [
@@ -233,6 +275,7 @@ async def conformance_run(
     events_of: EventsOf,
     arm: ArmFault,
     disarm: DisarmFault,
+    published: Published,
     cases: list[str] | None = None,
     progress: Callable[[str, Finding], None] | None = None,
 ) -> list[Finding]:
@@ -243,7 +286,9 @@ async def conformance_run(
     findings = []
     for case in chosen:
         rule = by_id[CASES[case][0]]
-        observed = await run_case(case, client_id, start_url, browser, events_of, arm, disarm, seen_tokens)
+        observed = await run_case(
+            case, client_id, start_url, browser, events_of, arm, disarm, seen_tokens, published
+        )
         finding = judge_case(case, rule, observed)
         findings.append(finding)
         if progress:

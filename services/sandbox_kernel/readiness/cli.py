@@ -172,8 +172,8 @@ def login_command(
 
 
 async def _active_report(settings, client_id, start_url, persona, cases, quiet: bool) -> Report:
-    from ..services import local_verify
-    from .active import Browser, CannotDrive, conformance_run, loopback_only
+    from ..services import local_verify, resolve_service
+    from .active import Browser, CannotDrive, LoginService, conformance_run, loopback_only
 
     info = sandbox_info(settings)
     admin = {"Authorization": f"Bearer {info['registry']['admin_token']}"}
@@ -196,7 +196,9 @@ async def _active_report(settings, client_id, start_url, persona, cases, quiet: 
             }
             created = await registry.post(f"/entes/{ente}/faults", json=spec)
             created.raise_for_status()
-            return created.json()["id"]
+            rule_id = created.json()["id"]
+            await login.sees(rule_id)
+            return rule_id
 
         async def disarm(rule_id: str) -> None:
             await registry.delete(f"/entes/{ente}/faults/{rule_id}")
@@ -210,13 +212,15 @@ async def _active_report(settings, client_id, start_url, persona, cases, quiet: 
                 console.print(f"  {case:<22} [{style}]{LABEL[finding.resultado]}[/]  {finding.explicacao}")
 
         browser = Browser(settings.login_issuer_url, persona, local_verify(settings))
+        login = LoginService(resolve_service("login").url(settings), local_verify(settings))
         try:
             if not quiet:
                 console.print(f"Ensaio ativo de {client_id} (ente {ente}) a partir de {start_url}:")
             findings = await conformance_run(
-                client_id, start_url, browser, events_of, arm, disarm, cases, progress
+                client_id, start_url, browser, events_of, arm, disarm, login.published, cases, progress
             )
         finally:
             await browser.close()
+            await login.close()
     events = await events_of()
     return build_report(ente, list(rules("login")), events, extra=findings, own_systems=None)
