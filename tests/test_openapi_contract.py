@@ -1,11 +1,13 @@
 """Every service against its own OpenAPI document (schemathesis): no unexpected 5xx, no undocumented status
-code, no undocumented content type. Real processes over real HTTP (Tramita with its client certificate);
-a few examples per operation keep the whole run to a few minutes. Browser pages are left to the page tests.
+code, no undocumented content type. Real HTTP on real ports, with the TLS and mutual TLS `serve` sets up
+(Tramita with its client certificate); the apps run in threads of this process, as the subject is what they
+answer, not the process. Each service's calls share one keep-alive session (cookies dropped between calls),
+so the run pays each TLS handshake once, not per call. A few examples per operation keep the whole run
+short. Browser pages are left to the page tests.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -13,14 +15,20 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, status_code_conformance
+from schemathesis.transport.requests import ManagedCookiesSession
 
 from sandbox_kernel.secrets import admin_token
 from sandbox_kernel.services import SERVICES
 from sandbox_kernel.settings import Settings
-from sandbox_kernel.testing.processes import ServiceProcess, free_port
+from sandbox_kernel.testing.processes import free_port
+from sandbox_kernel.testing.servers import ServerThread
 
-pytestmark = pytest.mark.e2e
-BITS = "SANDBOX_ASSINATURA_CA_KEY_BITS"
+pytestmark = [
+    pytest.mark.e2e,
+    # The services' threads (aiokafka picks a broker node with `random.choice`) touch the global `random`
+    # while Hypothesis draws a case; the strategies themselves do not use it.
+    pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies"),
+]
 
 EXAMPLES = settings(
     max_examples=2,
@@ -47,29 +55,34 @@ def tramita_errors_are_platform_errors(ctx, response, case) -> bool | None:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, sandbox_kafka):
-    base = tmp_path_factory.mktemp("contract")
+def stack(tmp_path_factory, sandbox_kafka, sandbox_templates):
+    """Every service on its port, from a copy of the session's template data dir (PKI and seeded registry)."""
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    data_dir = tmp_path_factory.mktemp("contract") / "data"
+    sandbox_templates.get("sqlite").copy_files(data_dir, namespace)
     config = Settings(
-        data_dir=base / "data",
+        data_dir=data_dir,
         kafka_bootstrap_servers=sandbox_kafka,
-        topic_namespace=f"t{uuid.uuid4().hex[:10]}",
+        topic_namespace=namespace,
         **{f"{name}_port": free_port() for name in SERVICES},
     )
-    started: dict[str, ServiceProcess] = {}
-    # 2048-bit signing CAs: the 4096-bit ones (as the real) take a minute to make on a busy machine.
-    saved = os.environ.get(BITS)
-    os.environ[BITS] = "2048"
+    started: list[ServerThread] = []
     try:
         for name in SERVICES:  # the registry first: the others read it at start
-            started[name] = ServiceProcess(name, config, base / f"{name}.log").start(timeout=90)
-        yield config, {name: proc.url for name, proc in started.items()}
+            started.append(ServerThread(name, config).start(timeout=90))
+        yield config, {server.service.name: server.url for server in started}
     finally:
-        for proc in started.values():
-            proc.stop()
-        if saved is None:
-            os.environ.pop(BITS, None)
-        else:
-            os.environ[BITS] = saved
+        for server in reversed(started):
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def sessions():
+    """One keep-alive session per service; schemathesis drops its cookies after every call."""
+    kept: dict[str, ManagedCookiesSession] = {}
+    yield kept
+    for session in kept.values():
+        session.close()
 
 
 def _verify(config: Settings) -> str:
@@ -107,9 +120,10 @@ def console_schema(stack):
     return _schema(stack, "console")
 
 
-def _call(case, stack, name: str, **kwargs) -> None:
+def _call(case, stack, sessions, name: str, **kwargs) -> None:
     config, urls = stack
-    case.call_and_validate(base_url=urls[name], verify=_verify(config), timeout=30, **kwargs)
+    session = sessions.setdefault(name, ManagedCookiesSession())
+    case.call_and_validate(base_url=urls[name], session=session, verify=_verify(config), timeout=30, **kwargs)
 
 
 registry = schemathesis.pytest.from_fixture("registry_schema").exclude(path_regex=NOT_API)
@@ -121,30 +135,31 @@ console = schemathesis.pytest.from_fixture("console_schema").exclude(path_regex=
 
 @registry.parametrize()
 @EXAMPLES
-def test_registry_answers_only_what_it_documents(case, stack):
+def test_registry_answers_only_what_it_documents(case, stack, sessions):
     token, _ = admin_token(stack[0])
-    _call(case, stack, "registry", headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    _call(case, stack, sessions, "registry", headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
 
 @login.parametrize()
 @EXAMPLES
-def test_login_answers_only_what_it_documents(case, stack):
-    _call(case, stack, "login", checks=CHECKS)
+def test_login_answers_only_what_it_documents(case, stack, sessions):
+    _call(case, stack, sessions, "login", checks=CHECKS)
 
 
 @assinatura.parametrize()
 @EXAMPLES
-def test_assinatura_answers_only_what_it_documents(case, stack):
-    _call(case, stack, "assinatura", checks=CHECKS)
+def test_assinatura_answers_only_what_it_documents(case, stack, sessions):
+    _call(case, stack, sessions, "assinatura", checks=CHECKS)
 
 
 @tramita.parametrize()
 @EXAMPLES
-def test_tramita_answers_only_what_it_documents(case, stack):
+def test_tramita_answers_only_what_it_documents(case, stack, sessions):
     tls = stack[0].data_dir / "tramita"
     _call(
         case,
         stack,
+        sessions,
         "tramita",
         cert=(str(tls / "sistema.crt"), str(tls / "sistema.key")),
         checks=[status_code_conformance, content_type_conformance, tramita_errors_are_platform_errors],
@@ -153,5 +168,5 @@ def test_tramita_answers_only_what_it_documents(case, stack):
 
 @console.parametrize()
 @EXAMPLES
-def test_console_answers_only_what_it_documents(case, stack):
-    _call(case, stack, "console", checks=CHECKS)
+def test_console_answers_only_what_it_documents(case, stack, sessions):
+    _call(case, stack, sessions, "console", checks=CHECKS)
