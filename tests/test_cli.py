@@ -155,9 +155,14 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
         for service in info["services"].values():
             response = httpx.get(service["health"], verify=root_ca)
             assert response.status_code == 200 and response.json()["status"] == "ok"
+            deadline = time.monotonic() + 30  # its first events (service.started, the seed) reach the broker
+            while response.json()["outbox"]["pending"] != 0:
+                assert time.monotonic() < deadline, response.text
+                time.sleep(0.1)
+                response = httpx.get(service["health"], verify=root_ca)
 
         tail = subprocess.run(
-            [*CLI, "events", "tail", "--json", "--timeout", "8"],
+            [*CLI, "events", "tail", "--json", "--to-end"],
             env=env,
             capture_output=True,
             text=True,
@@ -178,6 +183,16 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
             timeout=60,
         )
         assert "br.gov.sandbox.login.service.started" in readable.stdout and "login_mock" in readable.stdout
+        quiet = subprocess.run(
+            [*CLI, "events", "tail", "--new", "--timeout", "1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (
+            quiet.returncode == 0 and "service.started" not in quiet.stdout
+        )  # only new events; ends on time
 
         # kill -9 the in-memory broker: `up` restarts it, says so, and the outboxes refill it
         broker_pid = _child_with(up.pid, "--cluster-id")
@@ -190,7 +205,7 @@ def test_up_starts_everything_tail_shows_started_events_and_ctrl_c_cleans_up(tmp
         assert "o broker embutido parou" in output
         assert len([line for line in output.splitlines() if "republicação concluída" in line]) == 1
         history = subprocess.run(
-            [*CLI, "events", "tail", "--json", "--timeout", "8"],
+            [*CLI, "events", "tail", "--json", "--to-end"],
             env=env,
             capture_output=True,
             text=True,

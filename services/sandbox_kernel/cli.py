@@ -133,22 +133,35 @@ def events_tail(
     new: Annotated[bool, typer.Option("--new", help="Só eventos a partir de agora.")] = False,
     count: Annotated[int | None, typer.Option(help="Sair depois de N eventos.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Sair depois de N segundos.")] = None,
+    to_end: Annotated[
+        bool,
+        typer.Option(
+            "--to-end", help="Sair ao mostrar o que já foi publicado (o histórico), sem esperar novos."
+        ),
+    ] = False,
 ) -> None:
     """Acompanha os eventos do Kafka e os mostra de forma legível."""
     settings = load_settings()
     svc = resolve_service(service).name if service else None
     pattern = topic_pattern(settings.topic_namespace, ente, svc)
     try:
-        asyncio.run(_tail(settings.bootstrap_servers, pattern, type_prefix, as_json, not new, count, timeout))
+        asyncio.run(
+            _tail(settings.bootstrap_servers, pattern, type_prefix, as_json, not new, count, timeout, to_end)
+        )
     except KeyboardInterrupt:
         pass
 
 
-async def _tail(bootstrap, pattern, type_prefix, as_json, from_beginning, count, timeout) -> None:
+async def _tail(
+    bootstrap, pattern, type_prefix, as_json, from_beginning, count, timeout, to_end=False
+) -> None:
     shown = 0
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout if timeout else None
     async with EventReader(bootstrap, pattern, from_beginning=from_beginning) as reader:
+        ends = await reader.end_offsets() if to_end else None
+        if ends is not None and await reader.reached(ends):
+            return
         async for batch in reader.batches():
             for item in sorted(batch, key=lambda r: (r.event.get_time() or datetime.min, r.offset)):
                 if type_prefix and not item.type.startswith(type_prefix):
@@ -162,6 +175,8 @@ async def _tail(bootstrap, pattern, type_prefix, as_json, from_beginning, count,
                 if count and shown >= count:
                     return
             if deadline and loop.time() > deadline:
+                return
+            if ends is not None and await reader.reached(ends):
                 return
 
 

@@ -90,6 +90,16 @@ class EventReader:
             else:
                 await consumer.seek_to_end(*new)
 
+    async def end_offsets(self) -> dict[TopicPartition, int]:
+        """The current end of every partition being read: where the history published so far stops."""
+        assert self._consumer is not None
+        return await self._consumer.end_offsets(sorted(self._assigned)) if self._assigned else {}
+
+    async def reached(self, ends: dict[TopicPartition, int]) -> bool:
+        """Whether everything up to ``ends`` (from ``end_offsets``) has been handed out."""
+        assert self._consumer is not None
+        return all([await self._consumer.position(tp) >= end for tp, end in ends.items()])
+
     async def batches(self, poll_ms: int = 200) -> AsyncIterator[list[ReceivedEvent]]:
         consumer = self._consumer
         assert consumer is not None
