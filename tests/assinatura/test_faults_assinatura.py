@@ -1,5 +1,6 @@
 """Assinatura faults against the running ITI emulator: the bronze 403 text, an expired user certificate, a
-signature without its timestamp, and a 5xx with the CAS's Spring body."""
+signature without its timestamp, and a 5xx with the CAS's Spring body — on /externo/v2 narrowed to the token's
+owner."""
 
 from __future__ import annotations
 
@@ -55,6 +56,22 @@ async def test_signing_faults(sandbox_server, sandbox_settings, sandbox_faults, 
                 for c in signed["content"]["certificates"]
             ]
             assert min(not_after) < dt.datetime.now(dt.UTC)  # the signer's certificate has expired
+
+            # A status rule on /externo/v2 narrows through the opaque bearer token's owner (ente, persona).
+            await sandbox_faults.add(
+                ENTE,
+                service="assinatura",
+                endpoint="assinarPKCS7",
+                persona="99900000270",
+                status=503,
+                count=1,
+            )
+            assert (await sign()).status_code == 200  # another persona's rule leaves Maria alone
+            await sandbox_faults.add(
+                ENTE, service="assinatura", endpoint="assinarPKCS7", persona=MARIA, status=503, count=1
+            )
+            busy = await sign()
+            assert busy.status_code == 503 and busy.json()["path"] == SIGN, busy.text
 
             await sandbox_faults.add(ENTE, service="assinatura", endpoint="token", status=503, count=1)
             down = await iti.post(

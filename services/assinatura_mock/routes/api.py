@@ -67,15 +67,7 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
     value = oauth.bearer_token(request.headers.get("authorization"))
     if value is None:
         raise rules.missing_bearer()
-    token_hash = oauth.digest(value)
-    row = ctx.token_cache.get(token_hash)
-    if row is None:
-        # Cached afterwards: only the use count changes, and it is counted atomically in the database when
-        # signing (a stale count here only delays the refusal to that UPDATE).
-        async with ctx.runtime.db.sessionmaker() as session:
-            row = await session.get(TokenRow, token_hash)
-        if row is not None:
-            ctx.remember_token(row)
+    row = await ctx.token(value)
     if row is None:
         raise rules.unknown_token()
     rules.check_token(
