@@ -50,7 +50,9 @@ def create_app(
         # First start makes four 4096-bit CA keys (seconds): off the event loop.
         pki = await anyio.to_thread.run_sync(load_signing_pki, pki_dir, Urls(base), opts.ca_key_bits)
         registry = RegistryClient(runtime.settings, transport=registry_transport)
-        app.state.assinatura = Context(runtime, registry, pki, opts)
+        app.state.assinatura = context = Context(runtime, registry, pki, opts)
+        if runtime.faults is not None:
+            runtime.faults.resolver = context.fault_owner
 
     app = create_service_app(
         "assinatura",

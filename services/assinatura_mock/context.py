@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from sandbox_kernel.app import ServiceRuntime
+from sandbox_kernel.faults.middleware import FaultContext
 from sandbox_kernel.pki import Issued
 from sandbox_kernel.registry_client import RegistryClient
 
+from .domain import oauth
 from .domain.certificates import SigningPKI
 from .govbr_login import GovbrLogin, connect
 from .settings import AssinaturaSettings
@@ -44,10 +46,28 @@ class Context:
     def public_url(self) -> str:
         return (self.options.public_url or self.runtime.url).rstrip("/")
 
-    def remember_token(self, row: TokenRow) -> None:
-        if len(self.token_cache) > 10_000:
-            self.token_cache.clear()
-        self.token_cache[row.id] = row
+    async def token(self, value: str) -> TokenRow | None:
+        """The row of an opaque access token (by its digest), cached afterwards: only the use count changes,
+        and it is counted atomically in the database when signing (a stale count here only delays the
+        refusal to that UPDATE)."""
+        token_hash = oauth.digest(value)
+        row = self.token_cache.get(token_hash)
+        if row is None:
+            async with self.runtime.db.sessionmaker() as session:
+                row = await session.get(TokenRow, token_hash)
+            if row is not None:
+                if len(self.token_cache) > 10_000:
+                    self.token_cache.clear()
+                self.token_cache[row.id] = row
+        return row
+
+    async def fault_owner(self, scope, headers: dict[str, str], fault: FaultContext) -> None:
+        """Whose request this is, for fault rules: the middleware cannot read an opaque bearer token, we can.
+        So status, latency and drop rules on /externo/v2 narrow to an ente, client and persona."""
+        value = oauth.bearer_token(headers.get("authorization"))
+        row = await self.token(value) if value else None
+        if row is not None:
+            fault.ente, fault.client_id, fault.persona = row.ente, row.client_id, row.cpf
 
     def cert_lock(self, cpf: str) -> asyncio.Lock:
         return self.cert_locks.setdefault(cpf, asyncio.Lock())

@@ -27,16 +27,21 @@ async def certificate_for(
     """The persona's current certificate, issued now if needed (its event joins the caller's story)."""
     cpf = persona["cpf"]
     cached = ctx.cert_cache.get(cpf)
-    if cached is not None and _still_good(cached):
+    if cached is not None and _still_good(cached, ente):
         return cached
     async with ctx.cert_lock(cpf):
-        current = await _current(ctx, cpf)
+        current = await _current(ctx, cpf, ente)
         if current is not None:
             ctx.cert_cache[cpf] = current
             return current
         key = new_key(2048)
         cert = certs.issue_holder_certificate(
-            holder_of(persona), key, ctx.pki.final, ctx.pki.urls, days=ctx.options.certificate_days
+            holder_of(persona),
+            key,
+            ctx.pki.final,
+            ctx.pki.urls,
+            days=ctx.options.certificate_days,
+            now=now(ente),  # the ente's virtual clock: advanced past the end, its people get new certificates
         )
         pair = Issued(cert, key)
         async with ctx.runtime.transaction() as tx:
@@ -69,11 +74,16 @@ async def certificate_for(
         return pair
 
 
-def _still_good(pair: Issued) -> bool:
-    return pair.certificate.not_valid_after_utc - RENEW_MARGIN > now()
+def _still_good(pair: Issued, ente: str | None) -> bool:
+    moment = now(ente)
+    cert = pair.certificate
+    return (
+        cert.not_valid_before_utc <= moment + RENEW_MARGIN
+        and cert.not_valid_after_utc - RENEW_MARGIN > moment
+    )
 
 
-async def _current(ctx: Context, cpf: str) -> Issued | None:
+async def _current(ctx: Context, cpf: str, ente: str | None) -> Issued | None:
     async with ctx.runtime.db.sessionmaker() as session:
         rows = (
             await session.execute(
@@ -87,7 +97,7 @@ async def _current(ctx: Context, cpf: str) -> Issued | None:
     if row is None:
         return None
     pair = Issued.from_pem(row.certificate_pem.encode(), row.key_pem.encode())
-    if not _still_good(pair):
+    if not _still_good(pair, ente):
         return None
     if pair.certificate.issuer != ctx.pki.final.certificate.subject or not _issued_by(
         pair.certificate, ctx.pki.final

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-import time
 from datetime import timedelta
 
+from sandbox_kernel.clock import clock
 from sandbox_kernel.events.catalog import EventData
 from sandbox_kernel.events.models.login import ConsentGranted
 from sandbox_kernel.oauth.domain import code_hash, new_code
@@ -73,12 +73,14 @@ async def remembered_consent(lc: LoginContext, cpf: str, client_id: str, scopes:
     return consent is not None and set(scopes) <= set(consent.scopes)
 
 
-async def open_session(lc: LoginContext, persona: dict, client_id: str, story: str) -> tuple[str, SessionRow]:
+async def open_session(
+    lc: LoginContext, persona: dict, client_id: str, story: str, ente: str | None = None
+) -> tuple[str, SessionRow]:
     token = secrets.token_urlsafe(32)
     row = SessionRow(
         id_hash=hash_secret(token),
         cpf=persona["cpf"],
-        auth_time=int(time.time()),
+        auth_time=int(clock.timestamp(ente)),  # the client's ente's virtual clock, like iat and exp
         amr=list(persona.get("amr") or ["passwd"]),
         clients=[client_id],
         story_key=f"{client_id}/{story}",

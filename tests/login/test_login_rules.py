@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import time
 
 import pytest
 
@@ -268,3 +270,17 @@ async def test_sandbox_personas_lists_what_the_login_page_offers(stack):
     personas = (await stack.login.get("/sandbox/personas")).json()
     assert {"cpf", "nome", "nivel", "bloqueada"} <= set(personas[0])
     assert any(p["cpf"] == OURO for p in personas)
+
+
+async def test_auth_time_iat_and_exp_follow_the_entes_clock(stack, sandbox_faults):
+    sandbox_faults.clients.append(stack.login)
+    client = await stack.register(auto_approve=True)
+    await sandbox_faults.advance_clock("3550308", "1d")
+    code, verifier, _ = await headless_code(stack, client["client_id"])
+    token = (await _token(stack, client, code, verifier)).json()
+    payload = token["id_token"].split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    tomorrow = time.time() + 86400
+    for claim in ("auth_time", "iat"):
+        assert abs(claims[claim] - tomorrow) < 120, (claim, claims)
+    assert claims["exp"] > tomorrow

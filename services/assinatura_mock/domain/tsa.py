@@ -93,9 +93,11 @@ def timestamp_token(
     return der.sequence(SIGNED_DATA_OID, der.context(0, signed_data))
 
 
-def stamper(tsa: Issued, alvara: Issued) -> Callable[[bytes], bytes]:
+def stamper(tsa: Issued, alvara: Issued, gen_time: dt.datetime | None = None) -> Callable[[bytes], bytes]:
     """The timestamp an ``assinarPKCS7`` CMS carries: over SHA-256 of the signature value (§3.3)."""
-    return lambda signature: timestamp_token(hashlib.sha256(signature).digest(), tsa, alvara=alvara.cert_der)
+    return lambda signature: timestamp_token(
+        hashlib.sha256(signature).digest(), tsa, alvara=alvara.cert_der, gen_time=gen_time
+    )
 
 
 @lru_cache(maxsize=8)

@@ -7,7 +7,6 @@ row and the persona, signs off the event loop, counts the use atomically and emi
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from functools import partial
@@ -67,15 +66,7 @@ async def _token(ctx: Context, request: Request, *, consuming: bool) -> TokenRow
     value = oauth.bearer_token(request.headers.get("authorization"))
     if value is None:
         raise rules.missing_bearer()
-    token_hash = oauth.digest(value)
-    row = ctx.token_cache.get(token_hash)
-    if row is None:
-        # Cached afterwards: only the use count changes, and it is counted atomically in the database when
-        # signing (a stale count here only delays the refusal to that UPDATE).
-        async with ctx.runtime.db.sessionmaker() as session:
-            row = await session.get(TokenRow, token_hash)
-        if row is not None:
-            ctx.remember_token(row)
+    row = await ctx.token(value)
     if row is None:
         raise rules.unknown_token()
     rules.check_token(
@@ -136,12 +127,15 @@ async def assinar_pkcs7(request: Request) -> Response:
             signer = expired_copy(ctx, persona, signer)
         no_stamp = await sign_fault(ctx, row, "no_timestamp")
         options = ctx.options
-        stamp = tsa.stamper(ctx.pki.tsa, ctx.pki.alvara) if options.timestamp and not no_stamp else None
+        moment = now(row.ente)  # the ente's virtual clock signs and stamps
+        stamp = (
+            tsa.stamper(ctx.pki.tsa, ctx.pki.alvara, moment) if options.timestamp and not no_stamp else None
+        )
         build = partial(
             cms.sign_hash,
             digest,
             signer,
-            signing_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            signing_time=moment.replace(microsecond=0),
             timestamp=stamp,
             encoding=options.encoding,
         )

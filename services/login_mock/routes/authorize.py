@@ -161,7 +161,7 @@ async def _headless(
         client,
         persona,
         story,
-        auth_time=_now(),
+        auth_time=int(now(client.get("ente")).timestamp()),  # the ente's virtual clock, like iat
         amr=amr,
         how="auto_approve",
         before=[requested, authenticated],
@@ -176,10 +176,6 @@ def _login_problem(persona: dict | None, client: dict) -> tuple[AuthenticationCh
     if persona.get("bloqueada"):
         return AuthenticationCheck.BLOCKED, "Conta bloqueada. Procure o atendimento gov.br."
     return None
-
-
-def _now() -> int:
-    return int(now().timestamp())
 
 
 async def _pending(lc: LoginContext, authorization_id: str) -> tuple[AuthorizeRequest, dict] | None:
@@ -273,7 +269,9 @@ async def login_submit(
         )
         return RedirectResponse(f"/login?{query}", status_code=303)
     assert persona is not None
-    token, session = await open_session(lc, persona, client["client_id"], authorization_id)
+    token, session = await open_session(
+        lc, persona, client["client_id"], authorization_id, client.get("ente")
+    )
     await lc.emit(
         UserAuthenticated(
             client_id=client["client_id"],

@@ -20,9 +20,11 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.conn import CloseReason
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.metadata import MetadataRequest
@@ -96,6 +98,7 @@ class OutboxRelay:
         self._known_topics: set[str] = set()
         self._partitioner = DefaultPartitioner()  # the Java client's murmur2: same key, same partition
         self._wake = asyncio.Event()
+        self._connection_lost = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._last_prune = 0.0
@@ -144,6 +147,9 @@ class OutboxRelay:
             await self.log.migrate()
         while not self._stopping:
             try:
+                if self._connection_lost.is_set():  # see _watch_connections
+                    self._connection_lost.clear()
+                    await self._abort_producer()
                 await self._ensure_producer()
                 self._wake.clear()  # before reading: a commit during the publish must wake us again
                 sent = await self._publish_batch()
@@ -263,6 +269,7 @@ class OutboxRelay:
             request_timeout_ms=10_000,
             retry_backoff_ms=200,
         )
+        self._watch_connections(producer)
         try:
             await producer.start()
         except BaseException:
@@ -282,6 +289,34 @@ class OutboxRelay:
             )
         self.status.incarnation = current
         self.status.broker, self.status.error, self.status.since = "ok", None, datetime.now(UTC)
+
+    def _watch_connections(self, producer: AIOKafkaProducer) -> None:
+        """Hear of a broken broker connection at once, before aiokafka reconnects by itself.
+
+        aiokafka retries in-flight batches on a new connection to the same address, which after a broker
+        restart is a new, empty broker: those copies would land ahead of the re-published log. aiokafka has no
+        public hook for this; its client calls ``_on_connection_closed`` for every connection it opens.
+        """
+        client = producer.client
+        notify = client._on_connection_closed
+
+        def on_closed(conn, reason) -> None:
+            if reason == CloseReason.CONNECTION_BROKEN:
+                self._connection_lost.set()
+                self._wake.set()  # idle too: drop the producer before its metadata refresh reaches a new broker
+            notify(conn, reason)
+
+        client._on_connection_closed = on_closed
+
+    async def _abort_producer(self) -> None:
+        """Close without flushing: ``stop()`` would first deliver the in-flight batches, to whoever answers now."""
+        producer, self._producer = self._producer, None
+        if producer is None:
+            return
+        with contextlib.suppress(Exception):
+            await producer._sender.close()  # private: aiokafka has no close-without-flush
+        with contextlib.suppress(Exception):
+            await producer.stop()
 
     async def _close_producer(self) -> None:
         producer, self._producer = self._producer, None
@@ -353,9 +388,21 @@ class OutboxRelay:
             partition = self._partitioner(row.key.encode(), partitions, partitions)
             by_partition.setdefault((row.topic, partition), []).append(row)
         outcomes: dict[int, object] = {}
-        await asyncio.gather(
-            *(self._send_partition(producer, t, p, group, outcomes) for (t, p), group in by_partition.items())
+        sending = asyncio.ensure_future(
+            asyncio.gather(
+                *(self._send_partition(producer, t, p, g, outcomes) for (t, p), g in by_partition.items())
+            )
         )
+        lost = asyncio.ensure_future(self._connection_lost.wait())
+        waiters: set[asyncio.Future[Any]] = {sending, lost}
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        lost.cancel()
+        if not sending.done():  # the broker went away mid-batch: nothing of it may follow us to the next one
+            sending.cancel()
+            await self._abort_producer()
+            with contextlib.suppress(BaseException):
+                await sending
+            raise ConnectionError("broker connection lost with a batch in flight; it will be sent again")
         return outcomes
 
     async def _send_partition(self, producer, topic: str, partition: int, rows: list, outcomes: dict) -> None:
