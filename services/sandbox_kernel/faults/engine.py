@@ -41,6 +41,7 @@ class FaultEngine:
         self.resolver = None  # optional: async (scope, headers, FaultContext) -> None, set by a service
         self.clock = clock.current()  # made in the app's lifespan: the app's own copy of the offsets
         self.rules: list[FaultRule] = []
+        self._refreshing = asyncio.Lock()
         self._task: asyncio.Task | None = None
 
     # ---------------------------------------------------------------------------------- lifecycle
@@ -64,19 +65,23 @@ class FaultEngine:
             await self.refresh()
 
     async def refresh(self) -> bool:
-        """Fetch clocks and rules now; False (and the last known state kept) when the registry is away."""
-        try:
-            response = await self._http.get("/overrides")
-            response.raise_for_status()
-            body = response.json()
-        except Exception as exc:  # the registry restarting is normal; keep serving what we knew
-            log.debug("overrides not refreshed: %s", exc)
-            return False
-        self.clock.set_offsets(body.get("clocks") or {})
-        self.rules = [
-            FaultRule.model_validate(r) for r in body.get("faults") or [] if r["service"] == self.service
-        ]
-        return True
+        """Fetch clocks and rules now; False (and the last known state kept) when the registry is away.
+
+        One at a time: a poll that left before a change must not land after the refresh asked for because of
+        it, putting the old state back."""
+        async with self._refreshing:
+            try:
+                response = await self._http.get("/overrides")
+                response.raise_for_status()
+                body = response.json()
+            except Exception as exc:  # the registry restarting is normal; keep serving what we knew
+                log.debug("overrides not refreshed: %s", exc)
+                return False
+            self.clock.set_offsets(body.get("clocks") or {})
+            self.rules = [
+                FaultRule.model_validate(r) for r in body.get("faults") or [] if r["service"] == self.service
+            ]
+            return True
 
     # ------------------------------------------------------------------------------------ queries
 

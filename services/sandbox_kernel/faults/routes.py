@@ -18,6 +18,7 @@ router = APIRouter(prefix="/sandbox/overrides", tags=["sandbox"])
 def _view(request: Request, refreshed: bool | None = None) -> dict:
     engine = getattr(request.app.state, "faults", None)
     body: dict[str, Any] = {
+        "service": engine.service if engine else None,
         "clocks": clock.offsets(),
         "faults": [r.id for r in engine.rules] if engine else [],
     }

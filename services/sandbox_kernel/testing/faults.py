@@ -11,6 +11,7 @@ clients), or let it reach the services on their ports (``sandbox_process``).
 from __future__ import annotations
 
 import asyncio
+import builtins  # the helper's own list() shadows the builtin in annotations
 
 import httpx
 import pytest
@@ -40,8 +41,12 @@ class FaultsHelper:
         if response.status_code != 201:
             raise AssertionError(f"regra recusada ({response.status_code}): {response.text}")
         self._touched.add(ente)
-        await self.sync()
-        return response.json()
+        rule = response.json()
+        service = spec.get("service")
+        await self._until_seen(
+            lambda name, view: name != service or rule["id"] in view["faults"], f"a regra {rule['id']}"
+        )
+        return rule
 
     async def remove(self, rule: dict | str, ente: str = "3550308") -> None:
         rule_id = rule["id"] if isinstance(rule, dict) else rule
@@ -56,13 +61,59 @@ class FaultsHelper:
         if response.status_code != 200:
             raise AssertionError(f"relógio recusado ({response.status_code}): {response.text}")
         self._touched.add(ente)
-        await self.sync()
+        offset = response.json()["offset_seconds"]
+        await self._until_seen(
+            lambda _, view: view["clocks"].get(ente, 0.0) == offset, f"o relógio de {ente} em {offset}s"
+        )
         return response.json()
 
     async def reset_clock(self, ente: str) -> dict:
         response = await self.registry.delete(f"/entes/{ente}/clock")
-        await self.sync()
+        await self._until_seen(lambda _, view: ente not in view["clocks"], f"o relógio de {ente} zerado")
         return response.json()
+
+    async def _until_seen(self, seen, what: str, timeout: float = 15.0) -> None:
+        """Refresh until every emulator in reach applies the change: a refresh can miss the registry (busy,
+        restarting) and answer ``refreshed: false``; the next request must not run on the old state."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            await self.sync()
+            views = await self._views()
+            if views and all(seen(name, view) for name, view in views):
+                return
+            if not views:  # nothing in reach: sync() already waited one poll
+                return
+            if loop.time() > deadline:
+                raise AssertionError(f"os emuladores não aplicaram {what} em {timeout:.0f}s: {views}")
+            await asyncio.sleep(0.1)
+
+    async def _views(self) -> builtins.list[tuple[str, dict]]:
+        """(service, GET /sandbox/overrides) of every emulator in reach."""
+        views: builtins.list[tuple[str, dict]] = []
+        for client in self.clients:
+            app = getattr(client, "app", client)
+            engine = getattr(getattr(app, "state", None), "faults", None)
+            if engine is not None:
+                view = {"clocks": engine.clock.offsets(), "faults": [r.id for r in engine.rules]}
+                views.append((engine.service, view))
+            elif isinstance(client, httpx.AsyncClient):
+                response = await client.get("/sandbox/overrides")
+                if response.status_code == 200:
+                    views.append((response.json()["service"], response.json()))
+        for name in SYNCED:
+            port = self.settings.port_of(name)
+            for scheme in ("http", "https"):
+                url = f"{scheme}://{self.settings.host}:{port}/sandbox/overrides"
+                async with httpx.AsyncClient(verify=local_verify(self.settings), timeout=3) as http:
+                    try:
+                        response = await http.get(url)
+                    except (httpx.HTTPError, OSError):
+                        continue
+                if response.status_code == 200:
+                    views.append((response.json()["service"] or name, response.json()))
+                    break
+        return views
 
     async def sync(self) -> None:
         """Every emulator re-reads clocks and rules now (or, if none is reachable, after one poll)."""
