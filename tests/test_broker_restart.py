@@ -82,6 +82,7 @@ async def _until_ok(client, timeout: float = 60.0) -> None:
     raise AssertionError(f"health never came back: {body}")
 
 
+@pytest.mark.storage  # the outbox is the durable log: on both backends
 @pytest.mark.parametrize("moment", ["burst", "idle"])
 async def test_broker_sigkill_loses_nothing(moment, sandbox_settings, sandbox_service):
     broker = EmbeddedBroker("127.0.0.1", free_port())
