@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -16,9 +17,31 @@ from ..process import child_preexec
 from ..services import local_verify, resolve_service
 from ..settings import Settings
 
+# Ports handed out come from below Linux's ephemeral range (32768+): a port the OS picks for bind(0) is free only
+# until some outgoing connection (Kafka, PostgreSQL, HTTP clients) takes it, which made `up` fail now and then
+# with "porta já está em uso". Each xdist worker gets its own slice, and no port is handed out twice.
+_PORTS = range(10_000, 32_000)
+_handed: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    index = int(worker) if worker.isdigit() else 0
+    workers = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), index + 1)
+    span = len(_PORTS) // workers
+    start = _PORTS.start + index * span
+    for _ in range(500):
+        port = random.randrange(start, start + span)
+        if port in _handed:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed.add(port)
+        return port
+    with socket.socket() as sock:  # the slice is exhausted: let the OS pick
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
