@@ -44,8 +44,9 @@ def test_lab_create_30_trainees_gives_30_isolated_entes(sandbox_server, sandbox_
 
     first, second = rows[0], rows[1]
     with httpx.Client(base_url=f"{registry.url}/sandbox/registry") as client:
-        mine = client.get("/entes", headers={"Authorization": f"Bearer {first['api_key']}"}).json()
-        assert [e["ibge"] for e in mine] == [first["ibge"]]
+        mine = client.get("/entes", headers={"Authorization": f"Bearer {first['api_key']}"})
+        assert mine.status_code == 200, mine.text
+        assert [e["ibge"] for e in mine.json()] == [first["ibge"]]
         other = client.get(
             f"/entes/{second['ibge']}/login-clients", headers={"Authorization": f"Bearer {first['api_key']}"}
         )
