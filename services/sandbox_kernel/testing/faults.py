@@ -80,9 +80,7 @@ class FaultsHelper:
         while True:
             await self.sync()
             views = await self._views()
-            if views and all(seen(name, view) for name, view in views):
-                return
-            if not views:  # nothing in reach: sync() already waited one poll
+            if all(seen(name, view) for name, view in views):  # none in reach: sync() already waited a poll
                 return
             if loop.time() > deadline:
                 raise AssertionError(f"os emuladores não aplicaram {what} em {timeout:.0f}s: {views}")
