@@ -273,6 +273,14 @@ def _sandbox_router(service: ServiceInfo) -> APIRouter:
                 reasons.append(f"{backlog.pending} eventos esperando no outbox; o mais antigo há {age:.0f}s")
         except Exception:
             outbox["pending"] = outbox["outbox_pendentes"] = None
+        if relay.last_republish is not None:
+            last = relay.last_republish
+            outbox["last_republish"] = {
+                "events": last.events,
+                "incarnation": last.incarnation,
+                "finished_at": last.finished_at.isoformat(),
+                "seconds": last.seconds,
+            }
         if relay.republish is not None:
             outbox["republishing"] = {"total": relay.republish.total}
             reasons.append(

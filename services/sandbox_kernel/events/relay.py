@@ -59,6 +59,16 @@ class Republish:
     started: float = field(default_factory=time.monotonic)
 
 
+@dataclass(frozen=True)
+class FinishedRepublish:
+    """The last re-publish, kept so health can show one that ended between two polls."""
+
+    events: int
+    incarnation: str | None
+    finished_at: datetime
+    seconds: float
+
+
 @dataclass
 class RelayStatus:
     broker: str = "connecting"  # connecting | ok | unreachable
@@ -69,6 +79,7 @@ class RelayStatus:
     incarnation: str | None = None
     republish: Republish | None = None
     republished_total: int = 0
+    last_republish: FinishedRepublish | None = None
 
 
 class OutboxRelay:
@@ -245,13 +256,17 @@ class OutboxRelay:
         republish = self.status.republish
         if republish is None or await self.log.pending_up_to(republish.up_to_seq):
             return
+        seconds = time.monotonic() - republish.started
         self.status.republish = None
         self.status.republished_total += republish.total
+        self.status.last_republish = FinishedRepublish(
+            events=republish.total,
+            incarnation=self.status.incarnation,
+            finished_at=datetime.now(UTC),
+            seconds=round(seconds, 3),
+        )
         log.warning(
-            "re-publishing finished: %d events from %s in %.1fs",
-            republish.total,
-            self.table.name,
-            time.monotonic() - republish.started,
+            "re-publishing finished: %d events from %s in %.1fs", republish.total, self.table.name, seconds
         )
 
     # producer ----------------------------------------------------------------------------------------
