@@ -15,6 +15,7 @@ from sandbox_kernel.secrets import admin_token
 from sandbox_kernel.services import ServiceHooks
 from sandbox_kernel.settings import Settings, get_settings
 
+from . import storage
 from .auth import KeyChecker
 from .context import Console
 from .hub import Hub
@@ -49,6 +50,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with kernel_lifespan(app):
             runtime = app.state.runtime
+            await storage.migrate(runtime.db)
             hub = Hub(options.memory_events)
             ingest = Ingest(settings.bootstrap_servers, settings.topic_namespace, runtime.db, hub)
             registry = ConsoleRegistry(settings, transport=registry_transport)

@@ -57,8 +57,8 @@ class ConsoleRegistry(RegistryClient):
         self._names = (time.monotonic(), names)
         return names
 
-    async def ente(self, ibge: str) -> dict | None:
-        return await self._get(f"/entes/{ibge}")
+    async def ente(self, ibge: str, *, fresh: bool = False) -> dict | None:
+        return await self._get(f"/entes/{ibge}", fresh=fresh)
 
     async def entes(self, lab: str | None = None) -> list[dict]:
         return await self._get("/entes", {"lab": lab} if lab else None) or []

@@ -67,6 +67,12 @@ class SessionRow(Base):
     ente_nome: Mapped[str | None] = mapped_column(String(200))
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The registry's api_key_version of the key that opened the session (not the key): a rotation ends it.
+    api_key_version: Mapped[str | None] = mapped_column(String(64))
+
+
+# Columns added after console_sessions first shipped (create_all never alters a table).
+ADDED_SESSION_COLUMNS = {"api_key_version": "VARCHAR(64)"}
 
 
 def to_event(row: EventRow | Sequence) -> ConsoleEvent:
@@ -180,6 +186,10 @@ async def get_session(db: Database, id_hash: str) -> SessionRow | None:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
     return row if expires > datetime.now(UTC) else None
+
+
+async def migrate(db: Database) -> None:
+    await db.add_columns(SessionRow.__tablename__, ADDED_SESSION_COLUMNS)
 
 
 async def drop_session(db: Database, id_hash: str) -> None:

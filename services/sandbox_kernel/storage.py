@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -96,6 +96,17 @@ class Database:
         """Create missing tables; safe to run on every start."""
         async with self.engine.begin() as conn:
             await conn.run_sync(metadata.create_all, checkfirst=True)
+
+    async def add_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add the columns a newer release uses to a table an older one created (``create_schema`` never
+        alters a table). ``columns`` maps each name to its DDL type; nullable, so old rows read as NULL."""
+        async with self.engine.begin() as conn:
+            present = await conn.run_sync(lambda sync: {c["name"] for c in inspect(sync).get_columns(table)})
+            for name, ddl in columns.items():
+                if name not in present:
+                    if self.backend == "sqlite" and ddl.startswith("TIMESTAMP"):
+                        ddl = "TIMESTAMP"
+                    await conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN {name} {ddl}'))
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

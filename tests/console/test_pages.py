@@ -146,6 +146,58 @@ async def test_the_ente_page_shows_clients_regenerates_a_secret_once_and_serves_
     assert forged.status == 400
 
 
+async def test_rotating_the_key_ends_the_console_sessions_opened_with_it(browser, stack):
+    b = stack.trainees[1]
+    console = stack.console.url
+    # Four sessions opened with b's key; the first stays on the timeline, its live stream open.
+    streaming, paged, polled, posting = [await _signed_in(browser, stack, b.api_key) for _ in range(4)]
+    await expect(streaming.locator("#estado")).to_have_text("● Ao vivo", timeout=20000)
+    csrf = await posting.locator("form[action='/sair'] input[name=csrf]").get_attribute("value")
+    assert (await polled.request.get(f"{console}/api/eventos", headers={"Accept": "application/json"})).ok
+
+    def rotated_at() -> str | None:
+        with stack.api() as api:
+            return api.get(f"/entes/{b.ibge}/login-clients/{b.login_client}").json()["secret_rotated_at"]
+
+    before = rotated_at()
+    with stack.api(b.api_key) as api:
+        rotated = api.post(f"/entes/{b.ibge}/api-key")
+    assert rotated.status_code == 200, rotated.text
+    old_key, b.api_key = b.api_key, rotated.json()["api_key"]  # later tests use the new key
+
+    # A page sends the browser back to sign-in within a few seconds (the console caches the registry ~2 s).
+    deadline = asyncio.get_running_loop().time() + 15
+    while True:
+        await paged.goto(f"{console}/ente")
+        if paged.url.endswith("/entrar"):
+            break
+        assert asyncio.get_running_loop().time() < deadline, "the session outlived the rotated key"
+        await asyncio.sleep(0.5)
+    await expect(paged.locator("#chave")).to_be_visible()
+    # The gateway answers 401 on another session of the old key, and no secret is minted with a third.
+    refused = await polled.request.get(f"{console}/api/eventos", headers={"Accept": "application/json"})
+    assert refused.status == 401 and (await refused.json())["erro"] == "nao_autenticado"
+    minted = await posting.request.post(
+        f"{console}/ente/segredo",
+        form={"kind": "login", "client_id": b.login_client, "csrf": csrf or ""},
+        max_redirects=0,
+    )
+    assert minted.status == 303 and minted.headers["location"] == "/entrar"
+    assert rotated_at() == before
+    # The open stream ends at its next re-check (every 30 s) and the page goes to sign-in.
+    await streaming.wait_for_url(f"{console}/entrar", timeout=90000)
+    # The new key signs in as usual; the old one no longer does.
+    page = await _signed_in(browser, stack, b.api_key)
+    await page.goto(f"{console}/ente")
+    await expect(page.locator("h1")).to_contain_text(b.ibge)
+    await page.context.clear_cookies()
+    await page.goto(f"{console}/entrar")
+    await page.fill("#chave", old_key)
+    async with page.expect_response(f"{console}/entrar") as response:
+        await page.click("button[type=submit]")
+    assert (await response.value).status == 401
+
+
 async def test_an_event_type_the_console_does_not_know_is_still_shown_raw(browser, stack):
     from aiokafka import AIOKafkaProducer
 

@@ -149,6 +149,17 @@ async def test_ente_key_rotation_invalidates_the_old_key(registry):
     ).status_code == 200
 
 
+async def test_the_ente_view_names_its_key_version_which_rotation_changes(registry):
+    rio = await new_ente(registry)
+    before = (await registry.get("/sandbox/registry/entes/3304557")).json()["api_key_version"]
+    assert before and before not in rio["api_key"]
+    rotated = (await registry.post("/sandbox/registry/entes/3304557/api-key")).json()["api_key"]
+    after = (await registry.get("/sandbox/registry/entes/3304557", headers=bearer(rotated))).json()
+    assert after["api_key_version"] != before and after["api_key_version"] not in rotated
+    listed = (await registry.get("/sandbox/registry/entes")).json()
+    assert {e["ibge"]: e["api_key_version"] for e in listed}["3304557"] == after["api_key_version"]
+
+
 async def test_topics_per_ente(registry, sandbox_settings):
     await new_ente(registry)
     topics = (await registry.get("/sandbox/registry/entes/3304557/topics")).json()["topics"]

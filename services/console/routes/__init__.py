@@ -21,7 +21,7 @@ def install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RegistryUnavailable)
     async def _registry_away(request: Request, exc: RegistryUnavailable):
-        principal = await from_session(request)
+        principal = await from_session(request, check_key=False)  # the registry is away: only the header
         return render(
             request, "erro.html", principal, 503, mensagem="O registry não respondeu; tente de novo."
         )

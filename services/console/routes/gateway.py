@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sandbox_kernel.registry_client import RegistryUnavailable
 
 from .. import storage
-from ..auth import Principal, from_bearer_or_session
+from ..auth import Principal, from_bearer_or_session, from_session
 from ..context import Console, console_of
 from ..domain.events import ConsoleEvent
 from ..domain.filters import EventFilter, InvalidFilter
@@ -148,7 +148,8 @@ async def _stream(
     request: Request, console: Console, principal: Principal, flt: EventFilter, cursor: int, narrado: bool
 ) -> AsyncIterator[str]:
     hub, scope = console.hub, principal.scope
-    bearer = request.headers.get("authorization", "").partition(" ")[2].strip() or None
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    bearer = key.strip() if scheme.lower() == "bearer" and key.strip() else None  # as from_bearer_or_session
     status_version = -1
     checked = last_sent = time.monotonic()
     yield "retry: 2000\n\n"
@@ -177,10 +178,11 @@ async def _stream(
             yield "".join(chunks)
             last_sent = time.monotonic()
         cursor = next_cursor
-        if bearer and time.monotonic() - checked > RECHECK_SECONDS:  # a rotated key stops its streams
+        # A rotated key (or a deleted ente) stops its streams, opened by Bearer or by a session cookie.
+        if time.monotonic() - checked > RECHECK_SECONDS:
             checked = time.monotonic()
             try:
-                still = await console.keys.check(bearer)
+                still = await console.keys.check(bearer) if bearer else await from_session(request)
             except RegistryUnavailable:
                 still = principal
             if still != principal:

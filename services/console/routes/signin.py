@@ -29,7 +29,11 @@ def _form(request: Request, status_code: int = 200, erro: str | None = None) -> 
 
 @router.get("/entrar", include_in_schema=False)
 async def signin_page(request: Request) -> Response:
-    if await from_session(request):
+    try:
+        signed_in = await from_session(request)
+    except RegistryUnavailable:
+        signed_in = None  # the form says so if the key cannot be checked either
+    if signed_in:
         return RedirectResponse("/", status_code=303)
     return _form(request)
 
@@ -72,7 +76,7 @@ async def signin(request: Request, chave: str = Form(""), csrf: str = Form("")) 
 
 @router.post("/sair", include_in_schema=False)
 async def signout(request: Request, csrf: str = Form("")) -> Response:
-    principal = await from_session(request)
+    principal = await from_session(request, check_key=False)  # ending a session needs only its CSRF
     if principal is not None and not csrf_ok(principal.csrf, csrf):
         return render(request, "erro.html", principal, 400, mensagem="Pedido sem o token do formulário.")
     await end_session(request)

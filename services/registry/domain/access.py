@@ -6,6 +6,7 @@ An ente key reads and manages that ente only.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sandbox_kernel.secrets import new_secret
@@ -35,3 +36,12 @@ class Caller:
 
 def new_api_key(ibge: str) -> str:
     return new_secret(f"sbx_{ibge}_")
+
+
+def key_version(api_key_hash: str) -> str:
+    """A short, non-secret name for the current key: it changes when the key is rotated.
+
+    Derived from the stored hash (a digest of a digest of a 256-bit random key), so it reveals nothing
+    about the key; holders of a key (the console's sessions) compare it to notice a rotation.
+    """
+    return hashlib.sha256(api_key_hash.encode()).hexdigest()[:16]

@@ -9,7 +9,7 @@ from sandbox_kernel.app import Transaction
 from sandbox_kernel.events.models.registry import CredentialRotated, EnteCreated, EnteDeleted
 from sandbox_kernel.secrets import hash_secret
 
-from ..domain.access import new_api_key
+from ..domain.access import key_version, new_api_key
 from ..domain.entes import EnteSpec, topics_of
 from ..domain.errors import Conflict, NotFound
 from ..storage import EnteRow
@@ -24,6 +24,7 @@ def view(row: EnteRow, namespace: str) -> dict:
         "tipo": row.tipo,
         "lab": row.lab,
         "created_at": row.created_at.isoformat() if row.created_at else None,
+        "api_key_version": key_version(row.api_key_hash),
         "topics": topics_of(row.ibge, namespace),
     }
 

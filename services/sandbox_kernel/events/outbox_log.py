@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Row, Table, delete, func, inspect, or_, select, text, update
+from sqlalchemy import Row, Table, delete, func, or_, select, update
 
 from ..storage import Database, dml_result
 from .outbox import _ADDED_COLUMNS
@@ -35,14 +35,7 @@ class OutboxLog:
 
     async def migrate(self) -> None:
         """Add the columns newer releases use to an outbox created by an older one."""
-        async with self.db.engine.begin() as conn:
-            present = await conn.run_sync(
-                lambda sync: {c["name"] for c in inspect(sync).get_columns(self.table.name)}
-            )
-            for name, ddl in _ADDED_COLUMNS.items():
-                if name not in present:
-                    ddl = "TIMESTAMP" if ddl.startswith("TIMESTAMP") and self.db.backend == "sqlite" else ddl
-                    await conn.execute(text(f'ALTER TABLE "{self.table.name}" ADD COLUMN {name} {ddl}'))
+        await self.db.add_columns(self.table.name, _ADDED_COLUMNS)
 
     async def pending_batch(self, limit: int) -> Sequence[Row]:
         t = self.table
