@@ -11,20 +11,10 @@ import logging
 import re
 import time
 
-SECRET_PARAMS = (
-    "client_secret",
-    "code",
-    "code_verifier",
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "token",
-    "password",
-    "senha",
-    "assertion",
-    "client_assertion",
-)
-_SECRET_QUERY = re.compile(rf"(?<=[?&])({'|'.join(SECRET_PARAMS)})=[^&\s]*", re.IGNORECASE)
+# Any parameter whose name says token, secret or assertion (id_token_hint, client_assertion, ...), and these.
+SECRET_PARAMS = ("code", "code_verifier", "password", "senha", "api_key", "chave")
+_SECRET_NAME = rf"[\w-]*(?:token|secret|assertion)[\w-]*|{'|'.join(SECRET_PARAMS)}"
+_SECRET_QUERY = re.compile(rf"(?<=[?&])({_SECRET_NAME})=[^&\s]*", re.IGNORECASE)
 
 
 def redact(text: str) -> str:

@@ -260,7 +260,10 @@ async def test_logout_matches_the_registered_uri_exactly(stack, sandbox_events):
 @pytest.mark.storage
 async def test_jwk_rotation_keeps_one_key(stack):
     before = (await stack.login.get("/jwk")).json()["keys"]
-    rotated = (await stack.login.post("/sandbox/jwk/rotate")).json()
+    anonymous = await stack.login.post("/sandbox/jwk/rotate")  # every ente's tokens hang on this key
+    assert anonymous.status_code == 401 and "administrador" in anonymous.json()["error_description"]
+    admin = {"Authorization": stack.registry.headers["Authorization"]}
+    rotated = (await stack.login.post("/sandbox/jwk/rotate", headers=admin)).json()
     after = (await stack.login.post("/jwk")).json()["keys"]
     assert len(before) == len(after) == 1
     assert rotated["kid"] == "rsa2" == after[0]["kid"] and after[0]["n"] != before[0]["n"]
