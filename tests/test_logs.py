@@ -16,6 +16,17 @@ def test_query_secrets_are_masked():
     assert "grant_type=authorization_code" in masked
 
 
+def test_any_token_or_secret_parameter_is_masked():
+    jwt = "eyJraWQiOiJyc2ExIn0.eyJzdWIiOiIxIn0.c2ln"
+    line = f"GET /logout?id_token_hint={jwt}&post_logout_redirect_uri=https://app/saiu&state=xyz HTTP/1.1"
+    masked = redact(line)
+    assert jwt not in masked and "id_token_hint=***" in masked
+    assert "post_logout_redirect_uri=https://app/saiu" in masked and "state=xyz" in masked
+    assert redact("GET /x?refresh_token=r1&client_assertion=a1&Code=c1") == (
+        "GET /x?refresh_token=***&client_assertion=***&Code=***"
+    )
+
+
 def test_access_log_record_is_filtered(caplog):
     logger = logging.getLogger("uvicorn.access.test")
     logger.addFilter(RedactSecrets())

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from aiokafka.errors import KafkaConnectionError
 from rich.console import Console
 from rich.text import Text
 
-from .errors import SandboxConfigError
+from .errors import SandboxConfigError, broker_unreachable
 from .events.envelope import event_as_dict
 from .events.reader import EventReader, ReceivedEvent
 from .events.topics import topic_pattern
-from .info import sandbox_info
+from .info import missing_data_hint, sandbox_info
 from .overrides_cli import clock_app, faults_app
 from .readiness.cli import readiness_app
 from .registry_cli import lab_app, registry_app
@@ -85,7 +86,13 @@ def serve(service: str) -> None:
 @app.command()
 def info(as_json: Annotated[bool, typer.Option("--json", help="Saída JSON para automação.")] = False) -> None:
     """URLs, Kafka, tópicos e credenciais padrão do sandbox."""
-    data = sandbox_info(load_settings())
+    settings = load_settings()
+    data = sandbox_info(settings)
+    hint = missing_data_hint(settings)
+    if hint:  # still exit 0: URLs, ports and topics are known before `up`
+        err.print(
+            f"[bold yellow]aviso:[/] {hint}; seed e admin_token ficam null", highlight=False, soft_wrap=True
+        )
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
@@ -150,6 +157,8 @@ def events_tail(
         )
     except KeyboardInterrupt:
         pass
+    except KafkaConnectionError:
+        raise broker_unreachable(settings.bootstrap_servers, settings.embedded_broker) from None
 
 
 async def _tail(

@@ -10,3 +10,12 @@ class SandboxConfigError(Exception):
         super().__init__(f"{setting}: {message}")
         self.setting = setting
         self.message = message
+
+
+def broker_unreachable(bootstrap_servers: str, embedded: bool) -> SandboxConfigError:
+    """The Kafka broker did not answer a CLI command that reads events (``events tail``, ``readiness``)."""
+    return SandboxConfigError(
+        "SANDBOX_BROKER_PORT" if embedded else "KAFKA_BOOTSTRAP_SERVERS",
+        f"o broker Kafka não responde em {bootstrap_servers}: o sandbox está rodando? (govbr-sandbox up) / "
+        "confira KAFKA_BOOTSTRAP_SERVERS ou SANDBOX_BROKER_PORT (as mesmas variáveis do `up`)",
+    )

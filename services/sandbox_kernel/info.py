@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,22 @@ def sandbox_info(settings: Settings) -> dict[str, Any]:
         # Every setting, the kernel's and each service's own, by environment variable.
         "settings": values,
     }
+
+
+def missing_data_hint(settings: Settings) -> str | None:
+    """Why ``info`` and the admin commands know nothing of a sandbox, when they don't: they read the data dir
+    ``up`` wrote (relative to the current directory unless SANDBOX_DATA_DIR is absolute)."""
+    data_dir = settings.data_dir
+    if settings.admin_token or admin_token_path(settings).exists() or (data_dir / "seed.json").exists():
+        return None
+    source = (
+        "SANDBOX_DATA_DIR" if os.environ.get("SANDBOX_DATA_DIR") else "padrão, SANDBOX_DATA_DIR não definida"
+    )
+    return (
+        f"nenhum dado do sandbox em {data_dir.resolve()} ({source}): "
+        "rode a CLI no mesmo diretório e com as mesmas variáveis SANDBOX_* de `govbr-sandbox up` "
+        "(ou aponte SANDBOX_DATA_DIR para a pasta de dados dele)"
+    )
 
 
 def _json_file(path: Path) -> dict | None:

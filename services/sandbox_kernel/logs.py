@@ -11,20 +11,10 @@ import logging
 import re
 import time
 
-SECRET_PARAMS = (
-    "client_secret",
-    "code",
-    "code_verifier",
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "token",
-    "password",
-    "senha",
-    "assertion",
-    "client_assertion",
-)
-_SECRET_QUERY = re.compile(rf"(?<=[?&])({'|'.join(SECRET_PARAMS)})=[^&\s]*", re.IGNORECASE)
+# Any parameter whose name says token, secret or assertion (id_token_hint, client_assertion, ...), and these.
+SECRET_PARAMS = ("code", "code_verifier", "password", "senha", "api_key", "chave")
+_SECRET_NAME = rf"[\w-]*(?:token|secret|assertion)[\w-]*|{'|'.join(SECRET_PARAMS)}"
+_SECRET_QUERY = re.compile(rf"(?<=[?&])({_SECRET_NAME})=[^&\s]*", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
@@ -72,7 +62,11 @@ def log_config(level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact": {"()": RedactSecrets}, "ratelimit": {"()": RateLimit}},
+        "filters": {
+            "redact": {"()": RedactSecrets},
+            "ratelimit": {"()": RateLimit},
+            "quiet_polls": {"()": QuietPolls},
+        },
         "formatters": {"plain": {"format": fmt, "datefmt": "%H:%M:%S"}},
         "handlers": {
             "stdout": {
@@ -90,8 +84,30 @@ def log_config(level: str) -> dict:
         },
         "loggers": {
             "uvicorn": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
-            "uvicorn.access": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
+            "uvicorn.access": {
+                "handlers": ["stdout"],
+                "filters": ["quiet_polls"],
+                "level": level.upper(),
+                "propagate": False,
+            },
             "govbr_sandbox": {"handlers": ["stdout"], "level": level.upper(), "propagate": False},
             "aiokafka": {"handlers": ["kafka_client"], "level": "ERROR", "propagate": False},
         },
     }
+
+
+# The sandbox's own polling: every emulator's fault engine reads the registry's overrides a few times a second.
+INTERNAL_POLLS = ("/sandbox/registry/overrides",)
+
+
+class QuietPolls(logging.Filter):
+    """Drop uvicorn's access line for a successful (2xx) internal poll; a failing one is still logged.
+
+    uvicorn.access records carry ``(client, method, path with query, http version, status)`` as args."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if not isinstance(args, tuple) or len(args) != 5:
+            return True
+        path, status = str(args[2]).split("?", 1)[0], args[4]
+        return not (path in INTERNAL_POLLS and isinstance(status, int) and 200 <= status < 300)

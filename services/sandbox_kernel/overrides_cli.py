@@ -27,6 +27,19 @@ EnteOpt = Annotated[str, typer.Option("--ente", help="Código IBGE do ente.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Saída JSON.")]
 
 
+def _with_unit(value: str, option: str) -> str:
+    """A bare number would be seconds (``--by 8`` is 8 s, not 8 days): the CLI asks for the unit."""
+    try:
+        float(value.strip())
+    except ValueError:
+        return value
+    console.print(
+        f"[bold red]erro:[/] {option} {value}: informe a unidade: 8d, 12h, 90m, 30s ou P8DT2H",
+        highlight=False,
+    )
+    raise typer.Exit(2)
+
+
 def _show_clock(data: dict, as_json: bool) -> None:
     if as_json:
         _print(data, True)
@@ -50,7 +63,8 @@ def clock_advance(
     as_json: JsonOpt = False,
 ) -> None:
     """Avança o relógio do ente: codes e tokens expiram, trâmites parados vão a 10 — só nesse ente."""
-    _show_clock(_call(load_settings(), "POST", f"/entes/{ente}/clock/advance", json={"by": by}), as_json)
+    body = {"by": _with_unit(by, "--by")}
+    _show_clock(_call(load_settings(), "POST", f"/entes/{ente}/clock/advance", json=body), as_json)
 
 
 @clock_app.command("reset")
@@ -94,7 +108,7 @@ def faults_add(
             "latency_ms": latency_ms,
             "count": count,
             "probability": probability,
-            "expires_in": expires_in,
+            "expires_in": _with_unit(expires_in, "--expires-in") if expires_in else None,
             "client_id": client_id,
             "system_id": system_id,
             "persona": persona,
@@ -102,13 +116,18 @@ def faults_add(
         }.items()
         if v is not None
     }
-    _print(_call(load_settings(), "POST", f"/entes/{ente}/faults", json=body), as_json, RULE_COLUMNS)
+    _print(
+        _call(load_settings(), "POST", f"/entes/{ente}/faults", json=body),
+        as_json,
+        RULE_COLUMNS,
+        whole=("id",),
+    )
 
 
 @faults_app.command("list")
 def faults_list(ente: EnteOpt, as_json: JsonOpt = False) -> None:
     """Lista as regras vigentes do ente."""
-    _print(_call(load_settings(), "GET", f"/entes/{ente}/faults"), as_json, RULE_COLUMNS)
+    _print(_call(load_settings(), "GET", f"/entes/{ente}/faults"), as_json, RULE_COLUMNS, whole=("id",))
 
 
 @faults_app.command("remove")

@@ -16,9 +16,10 @@ import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .errors import SandboxConfigError
-from .info import sandbox_info
+from .info import missing_data_hint, sandbox_info
 from .services import local_verify
 from .settings import Settings, load_settings
 
@@ -37,7 +38,8 @@ def _client(settings: Settings) -> httpx.Client:
     if not token:
         raise SandboxConfigError(
             "SANDBOX_ADMIN_TOKEN",
-            "token de administrador desconhecido: inicie o sandbox (govbr-sandbox up) antes",
+            "token de administrador desconhecido: inicie o sandbox (govbr-sandbox up) antes; "
+            + (missing_data_hint(settings) or f"procurado em {info['registry']['admin_token_file']}"),
         )
     return httpx.Client(
         base_url=info["registry"]["api"],
@@ -67,16 +69,38 @@ def _call(settings: Settings, method: str, path: str, **kwargs) -> Any:  # the e
     return response.json() if response.content else {}
 
 
-def _print(data, as_json: bool, columns: list[str] | None = None) -> None:
+def _print(
+    data,
+    as_json: bool,
+    columns: list[str] | None = None,
+    *,
+    whole: tuple[str, ...] = (),
+    apart: tuple[str, ...] = (),
+) -> None:
+    """JSON, or a table of ``columns``. Nothing another command needs is ever cut with '…', at any width
+    (80 columns, or piped): ``whole`` columns (ids) keep their full width on one line, and ``apart`` values
+    (secrets shown only once) go below the table, one ``name: value`` line each, never wrapped."""
     if as_json or not columns:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
+    rows = data if isinstance(data, list) else [data]
+    shown = [c for c in columns if c not in apart]
     table = Table()
-    for column in columns:
-        table.add_column(column)
-    for row in data if isinstance(data, list) else [data]:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
+    for column in shown:
+        if column in whole:
+            widest = max([len(column), *(len(_cell(row.get(column))) for row in rows)])
+            table.add_column(column, no_wrap=True, min_width=widest)
+        else:
+            table.add_column(column)
+    for row in rows:
+        table.add_row(*[_cell(row.get(c)) for c in shown])
     console.print(table)
+    for row in rows:
+        for column in apart:
+            if row.get(column):
+                console.print(Text(f"{column}: {row[column]}"), soft_wrap=True, highlight=False)
+    if any(row.get(column) for row in rows for column in apart):
+        console.print("(mostrado uma única vez: guarde agora; --json para automação)", highlight=False)
 
 
 def _cell(value) -> str:
@@ -98,7 +122,7 @@ def ente_create(
 ) -> None:
     """Cadastra um ente; mostra sua chave de API (uma única vez)."""
     data = _call(load_settings(), "POST", "/entes", json={"ibge": ibge, "nome": nome, "uf": uf, "tipo": tipo})
-    _print(data, as_json, ["ibge", "nome", "uf", "tipo", "api_key"])
+    _print(data, as_json, ["ibge", "nome", "uf", "tipo", "api_key"], apart=("api_key",))
 
 
 @registry_app.command("entes")
@@ -134,7 +158,13 @@ def app_register(
         body["scopes"] = scope
     segment = "login-clients" if kind == "login" else "assinatura-clients"
     data = _call(load_settings(), "POST", f"/entes/{ibge}/{segment}", json=body)
-    _print(data, as_json, ["client_id", "kind", "redirect_uris", "scopes", "client_secret"])
+    _print(
+        data,
+        as_json,
+        ["client_id", "kind", "redirect_uris", "scopes", "client_secret"],
+        whole=("client_id",),
+        apart=("client_secret",),
+    )
 
 
 @registry_app.command("personas")

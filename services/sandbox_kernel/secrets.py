@@ -52,3 +52,10 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     with os.fdopen(fd, "w") as fh:
         fh.write(token + "\n")
     return token, True
+
+
+def is_admin_bearer(settings: Settings, authorization: str | None) -> bool:
+    """``Authorization: Bearer <admin token>``: sandbox controls that reach every ente ask for it."""
+    scheme, _, token = (authorization or "").partition(" ")
+    expected, _ = admin_token(settings)
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())

@@ -225,6 +225,7 @@ async def test_jwks_rotation_signs_with_the_next_kid_that_only_a_refetch_finds(
     assert same.jwks()["keys"][1]["n"] == announced[1]["n"]
 
     # the global rotation promotes the announced key: tokens signed with it keep working
-    assert (await stack.login.post("/sandbox/jwk/rotate")).json()["kid"] == "rsa2"
+    admin = {"Authorization": stack.registry.headers["Authorization"]}
+    assert (await stack.login.post("/sandbox/jwk/rotate", headers=admin)).json()["kid"] == "rsa2"
     assert (await stack.login.get("/jwk")).json()["keys"] == [announced[1]]
     assert (await stack.login.get("/userinfo", headers=bearer)).status_code == 200

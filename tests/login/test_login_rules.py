@@ -127,6 +127,34 @@ async def test_bad_secret_unknown_client_and_wrong_grant(stack, sandbox_events):
     assert (await _token(stack, client, code, verifier)).status_code == 200
 
 
+async def test_a_secret_sent_as_the_client_id_stays_out_of_the_events(stack, sandbox_events):
+    """Swapped HTTP Basic credentials (secret:client_id), a common slip: the refusal event must not carry
+    the secret, though it says which check failed and shows enough of the value to recognise it."""
+    client = await stack.register(auto_approve=True)
+    code, verifier, _ = await headless_code(stack, client["client_id"])
+    swapped = base64.b64encode(f"{client['client_secret']}:{client['client_id']}".encode()).decode()
+    refused = await stack.login.post(
+        "/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": verifier,
+            "redirect_uri": REDIRECT,
+        },
+        headers={"Authorization": f"Basic {swapped}"},
+    )
+    assert refused.status_code == 401 and client["client_secret"] not in refused.text
+    event = await sandbox_events.wait_for(
+        type="br.gov.sandbox.login.token.rejected",
+        match={
+            "check": "unknown_client",
+            "client_id": f"{client['client_secret'][:4]}…({len(client['client_secret'])} caracteres)",
+        },
+    )
+    whole = json.dumps(event.data) + (event.key or "") + str(event.event.get_attributes())
+    assert client["client_secret"] not in whole
+
+
 @pytest.mark.storage
 async def test_replayed_code_is_refused_and_revokes_what_it_issued(stack, sandbox_events):
     client = await stack.register(auto_approve=True)
@@ -260,7 +288,10 @@ async def test_logout_matches_the_registered_uri_exactly(stack, sandbox_events):
 @pytest.mark.storage
 async def test_jwk_rotation_keeps_one_key(stack):
     before = (await stack.login.get("/jwk")).json()["keys"]
-    rotated = (await stack.login.post("/sandbox/jwk/rotate")).json()
+    anonymous = await stack.login.post("/sandbox/jwk/rotate")  # every ente's tokens hang on this key
+    assert anonymous.status_code == 401 and "administrador" in anonymous.json()["error_description"]
+    admin = {"Authorization": stack.registry.headers["Authorization"]}
+    rotated = (await stack.login.post("/sandbox/jwk/rotate", headers=admin)).json()
     after = (await stack.login.post("/jwk")).json()["keys"]
     assert len(before) == len(after) == 1
     assert rotated["kid"] == "rsa2" == after[0]["kid"] and after[0]["n"] != before[0]["n"]

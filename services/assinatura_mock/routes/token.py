@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from sandbox_kernel.events.models.assinatura import TokenIssued, TokenRejected
 from sandbox_kernel.oauth import store
-from sandbox_kernel.oauth.domain import Refusal, TokenRequest
+from sandbox_kernel.oauth.domain import Refusal, TokenRequest, shown_client_id
 from sandbox_kernel.oauth.http import token_request
 from sandbox_kernel.registry_client import RegistryUnavailable
 
@@ -43,13 +43,14 @@ async def token(request: Request) -> Response:
         return PlainTextResponse(f"Serviço indisponível: {exc}", status_code=503)
     except Refusal as refusal:
         status = oauth.token_status(refusal.check)  # type: ignore[arg-type]
+        shown = shown_client_id(req.client_id, client)
         async with ctx.runtime.transaction() as tx:
             tx.emit(
                 TokenRejected(
-                    client_id=req.client_id, status=status, autorizacao_id=refusal.story, **refusal.fields()
+                    client_id=shown, status=status, autorizacao_id=refusal.story, **refusal.fields()
                 ),
-                key=story_key(req.client_id, refusal.story or "token"),
-                subject=req.client_id,
+                key=story_key(shown, refusal.story or "token"),
+                subject=shown,
                 ente=client.get("ente") if client else None,
             )
         if status == 401:

@@ -30,7 +30,7 @@ from ..context import SESSION_COOKIE, TEMPLATES, LoginContext, ctx
 from ..domain.authorize import AuthorizeRequest, validate
 from ..domain.claims import display_cpf
 from ..domain.errors import AuthorizeError
-from ..storage import AuthorizationRow, aware, now
+from ..storage import AuthorizationRow, SessionRow, aware, now
 
 router = APIRouter(tags=["Acesso GOV.BR: autorização"])
 
@@ -78,10 +78,11 @@ async def authorize(request: Request) -> Response:
         req = validate(params, client)
     except AuthorizeError as exc:
         return await _rejected(request, lc, exc, params, client, story)
-    refusal = await authorize_refusal(lc.runtime, client, req.login_hint)  # type: ignore[arg-type]  # validate() refused an unknown client
+    assert client is not None  # validate() refused an unknown client
+    refusal = await authorize_refusal(lc.runtime, client, req.login_hint)
     if refusal:  # a fault rule of the ente: answered as a refused authorization is
         return redirect_to_client(req, refusal | {"state": req.state})
-    headless = bool(client.get("auto_approve") and req.login_hint)  # type: ignore[union-attr]  # validate() refused an unknown client
+    headless = bool(client.get("auto_approve") and req.login_hint)
     requested = AuthorizeRequested(
         client_id=req.client_id,
         redirect_uri=req.redirect_uri,
@@ -91,14 +92,14 @@ async def authorize(request: Request) -> Response:
         headless=headless,
     )
     if headless:
-        return await _headless(lc, req, client, story, requested)  # type: ignore[arg-type]  # validate() refused an unknown client
+        return await _headless(lc, req, client, story, requested)
     await lc.emit(requested, client, story)
     async with lc.runtime.transaction() as tx:
         tx.session.add(
             AuthorizationRow(
                 id=story,
                 client_id=req.client_id,
-                ente=client.get("ente"),  # type: ignore[union-attr]
+                ente=client.get("ente"),
                 redirect_uri=req.redirect_uri,
                 scopes=req.scopes,
                 state=req.state,
@@ -107,8 +108,7 @@ async def authorize(request: Request) -> Response:
                 expires_at=now() + AUTHORIZATION_TTL,
             )
         )
-    session = await current_session(lc, request.cookies.get(SESSION_COOKIE))
-    if session is not None:  # logged in already: gov.br does not ask again
+    if await _session_for(lc, request, client) is not None:  # logged in already: gov.br does not ask again
         return RedirectResponse(f"/consent?authorization_id={story}", status_code=302)
     return RedirectResponse(
         f"/login?{urlencode({'client_id': req.client_id, 'authorization_id': story})}", 302
@@ -167,6 +167,22 @@ async def _headless(
         before=[requested, authenticated],
     )
     return redirect_to_client(req, {"code": code, "state": req.state})
+
+
+async def _session_for(lc: LoginContext, request: Request, client: dict) -> SessionRow | None:
+    """The browser's gov.br session, if its persona is one this client may log in.
+
+    Personas belong to an ente: a session opened through another ente's client does not carry over
+    (it would hand this client a persona its own login page refuses as unknown).
+    """
+    session = await current_session(lc, request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        return None
+    persona = await lc.registry.persona(session.cpf)
+    problem = _login_problem(persona, client)
+    if problem is not None and problem[0] is AuthenticationCheck.UNKNOWN_PERSONA:
+        return None
+    return session
 
 
 def _login_problem(persona: dict | None, client: dict) -> tuple[AuthenticationCheck, str] | None:
@@ -292,10 +308,10 @@ async def login_submit(
 async def consent_page(request: Request, authorization_id: str = ""):
     lc = ctx(request)
     pending = await _pending(lc, authorization_id)
-    session = await current_session(lc, request.cookies.get(SESSION_COOKIE))
     if pending is None:
         return error_page(request, "Sessão expirada", "Este pedido de login expirou ou não existe.")
     req, client = pending
+    session = await _session_for(lc, request, client)
     if session is None:
         query = urlencode({"client_id": client["client_id"], "authorization_id": authorization_id})
         return RedirectResponse(f"/login?{query}", status_code=302)
@@ -330,7 +346,7 @@ async def consent_submit(
 ) -> Response:
     lc = ctx(request)
     pending = await _pending(lc, authorization_id)
-    session = await current_session(lc, request.cookies.get(SESSION_COOKIE))
+    session = await _session_for(lc, request, pending[1]) if pending is not None else None
     if pending is None or session is None:
         return error_page(request, "Sessão expirada", "Este pedido de login expirou ou não existe.")
     req, client = pending

@@ -26,6 +26,7 @@ from sandbox_kernel.oauth.domain import (
     TokenCheck,
     TokenRequest,
     VerifierPolicy,
+    shown_client_id,
 )
 from sandbox_kernel.oauth.http import token_request
 
@@ -54,7 +55,10 @@ async def token(request: Request) -> JSONResponse:
                 revoked = await store.revoke_from_code(tx.session, tables, req.get("code") or "")
         await lc.emit(
             TokenRejected(
-                client_id=req.client_id, client_auth=req.auth, revoked_tokens=revoked, **refusal.fields()
+                client_id=shown_client_id(req.client_id, client),
+                client_auth=req.auth,
+                revoked_tokens=revoked,
+                **refusal.fields(),
             ),
             client,
             refusal.story or "token",

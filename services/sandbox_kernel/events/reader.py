@@ -39,6 +39,16 @@ class ReceivedEvent:
         return data if isinstance(data, dict) else {}
 
 
+async def start_consumer(consumer: AIOKafkaConsumer) -> None:
+    """``consumer.start()``; stopped again when the broker cannot be reached, so that the caller's error is
+    the only output (no "Unclosed AIOKafkaConsumer" at exit)."""
+    try:
+        await consumer.start()
+    except BaseException:
+        await consumer.stop()
+        raise
+
+
 class EventReader:
     def __init__(
         self, bootstrap_servers: str, topics: re.Pattern[str], *, from_beginning: bool = True
@@ -58,8 +68,12 @@ class EventReader:
             metadata_max_age_ms=1000,
             fetch_max_wait_ms=10,  # the embedded broker holds fetches for the full wait
         )
-        await self._consumer.start()
-        await self._refresh(force=True)
+        await start_consumer(self._consumer)
+        try:
+            await self._refresh(force=True)
+        except BaseException:
+            await self._consumer.stop()
+            raise
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -143,19 +143,27 @@ def _raw_basic(header: str) -> tuple[str, str]:
     return client_id, secret
 
 
+def shown_client_id(client_id: str | None, client: dict | None) -> str | None:
+    """The client_id that events and messages repeat. An unregistered long value is often the secret sent
+    in the wrong field (swapped HTTP Basic credentials): only its start and length are shown."""
+    if client is not None or not client_id or len(client_id) <= 24:
+        return client_id
+    return f"{client_id[:4]}…({len(client_id)} caracteres)"
+
+
 def authenticate(request: TokenRequest, client: dict | None, kind: str) -> Refusal | None:
     """grant_type, then the client (registered, of this emulator's ``kind``), then its secret."""
     if request.get("grant_type") != "authorization_code":
         return Refusal(
             TokenCheck.GRANT_TYPE,
-            f"grant_type deve ser authorization_code (recebido: {request.get('grant_type')!r}).",
+            f"grant_type deve ser authorization_code (recebido: {(request.get('grant_type') or '')[:40]!r}).",
             "grant_type=authorization_code",
         )
     if client is None or client.get("kind") != kind:
         who = (
             "client_id ausente"
             if not request.client_id
-            else f"client_id {request.client_id!r} não cadastrado"
+            else f"client_id {shown_client_id(request.client_id, None)!r} não cadastrado"
         )
         return Refusal(
             TokenCheck.UNKNOWN_CLIENT,
@@ -294,5 +302,6 @@ def replayed(story: str | None) -> Refusal:
         TokenCheck.CODE_REPLAYED,
         "Código de autorização já utilizado.",
         "um code novo (cada code vale uma vez)",
+        "RFC 6749 §4.1.2 (o code não pode ser usado mais de uma vez; os tokens emitidos com ele são revogados)",
         story=story,
     )

@@ -10,10 +10,12 @@ from typing import Annotated
 
 import httpx
 import typer
+from aiokafka.errors import KafkaConnectionError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import broker_unreachable
 from ..info import sandbox_info
 from ..settings import Settings, load_settings
 from .catalogue import PLATFORMS, rules
@@ -27,6 +29,7 @@ readiness_app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
+err = Console(stderr=True)
 ROBOT_SYSTEM_NAME = "Robôs do sandbox"  # the Tramita robots' system: its actions are not the ente's
 STYLE = {
     Outcome.PASSA: "green",
@@ -42,28 +45,48 @@ LABEL = {
 }
 
 
-def own_systems(settings: Settings, ente: str) -> frozenset[str] | None:
-    """The ente's Tramita systems, robots excluded; None if the registry cannot say."""
+def _registry_get(settings: Settings, path: str) -> httpx.Response | None:
+    """GET on the local registry with the admin token; None when it cannot be asked (no token, not running)."""
     info = sandbox_info(settings)
     token = info["registry"].get("admin_token")
     if not token:
         return None
     try:
-        response = httpx.get(
-            f"{info['registry']['api']}/entes/{ente}/systems",
+        return httpx.get(
+            f"{info['registry']['api']}{path}",
             headers={"Authorization": f"Bearer {token}"},
             timeout=10.0,
-            verify=False,  # noqa: S501 - the local registry; only a list of system ids is read
+            verify=False,  # noqa: S501 - the local registry; only an ente and its system ids are read
         )
     except httpx.HTTPError:
         return None
-    if response.status_code != 200:
+
+
+def own_systems(settings: Settings, ente: str) -> frozenset[str] | None:
+    """The ente's Tramita systems, robots excluded; None if the registry cannot say."""
+    response = _registry_get(settings, f"/entes/{ente}/systems")
+    if response is None or response.status_code != 200:
         return None
     return frozenset(s["id"] for s in response.json() if s.get("nome") != ROBOT_SYSTEM_NAME)
 
 
+def unknown_ente(settings: Settings, ente: str) -> str | None:
+    """The registry's word when it says the ente does not exist (a typo would judge nothing: every rule
+    'não avaliada'); None when it exists or the registry cannot be asked (the events alone are judged)."""
+    response = _registry_get(settings, f"/entes/{ente}")
+    if response is None or response.status_code != 404:
+        return None
+    try:
+        return str(response.json().get("mensagem") or f"Ente {ente} não encontrado.")
+    except ValueError:
+        return f"Ente {ente} não encontrado."
+
+
 def make_report(settings: Settings, ente: str, platform: str | None = None) -> Report:
-    events = asyncio.run(ente_events(settings.bootstrap_servers, settings.topic_namespace, ente))
+    try:
+        events = asyncio.run(ente_events(settings.bootstrap_servers, settings.topic_namespace, ente))
+    except KafkaConnectionError:
+        raise broker_unreachable(settings.bootstrap_servers, settings.embedded_broker) from None
     return build_report(ente, list(rules(platform)), events, own_systems=own_systems(settings, ente))
 
 
@@ -82,7 +105,12 @@ def report_command(
     if platform and platform not in PLATFORMS:
         console.print(f"[red]plataforma desconhecida[/]: {platform!r} (use {', '.join(PLATFORMS)})")
         raise typer.Exit(2)
-    report = make_report(load_settings(), ente, platform)
+    settings = load_settings()
+    missing = unknown_ente(settings, ente)
+    if missing:
+        err.print(f"[bold red]erro 404:[/] {missing}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    report = make_report(settings, ente, platform)
     if junit:
         junit.write_bytes(junit_xml(report))
     if as_json:

@@ -7,6 +7,7 @@ import asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ..events.envelope import event_as_dict, from_kafka_record
+from ..events.reader import start_consumer
 from ..events.topics import topic_pattern
 
 
@@ -16,7 +17,7 @@ async def ente_events(bootstrap_servers: str, namespace: str, ente: str, timeout
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest"
     )
-    await consumer.start()
+    await start_consumer(consumer)
     try:
         topics = [t for t in await consumer.topics() if pattern.match(t)]
         partitions = [
