@@ -1,8 +1,7 @@
 """What the console reads from the registry: who a key belongs to, names for narration, an ente's setup.
 
-A key is checked by asking the registry itself (``GET /entes`` with that key as Bearer): the registry is
-the only place that knows key hashes, so a rotated key stops working here too. Everything else is read
-with the admin token and scoped by the console (the caller's ente only).
+A key is checked by asking the registry itself (``RegistryClient.whoami``). Everything else is read with
+the admin token and scoped by the console (the caller's ente only).
 """
 
 from __future__ import annotations
@@ -23,19 +22,6 @@ class ConsoleRegistry(RegistryClient):
     def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(settings, ttl=2.0, transport=transport)
         self._names: tuple[float, Names] | None = None
-
-    async def whoami(self, key: str) -> dict | None:
-        """The ente of an ente API key (``{"ibge", "nome"}``), or None for an unknown or revoked key."""
-        try:
-            response = await self._http.get("/entes", headers={"Authorization": f"Bearer {key}"})
-        except httpx.HTTPError as exc:
-            raise RegistryUnavailable(f"registry inacessível: {type(exc).__name__}") from None
-        if response.status_code in (401, 403):
-            return None
-        if response.status_code >= 400:
-            raise RegistryUnavailable(f"registry respondeu {response.status_code}")
-        entes = response.json()
-        return entes[0] if len(entes) == 1 else None
 
     async def names(self) -> Names:
         """Persona names and app names for narration, refreshed every few seconds."""

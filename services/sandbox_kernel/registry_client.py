@@ -62,6 +62,23 @@ class RegistryClient:
         self._cache[key] = (time.monotonic(), value)
         return value
 
+    async def whoami(self, key: str) -> dict | None:
+        """The ente of an ente API key (``{"ibge", "nome", ...}``), or None for an unknown or revoked key.
+
+        Asked of the registry itself (``GET /entes`` with that key as Bearer): only it knows key hashes, so a
+        rotated key stops working everywhere at once.
+        """
+        try:
+            response = await self._http.get("/entes", headers={"Authorization": f"Bearer {key}"})
+        except httpx.HTTPError as exc:
+            raise RegistryUnavailable(f"registry inacessível: {type(exc).__name__}") from None
+        if response.status_code in (401, 403):
+            return None
+        if response.status_code >= 400:
+            raise RegistryUnavailable(f"registry respondeu {response.status_code}")
+        entes = response.json()
+        return entes[0] if len(entes) == 1 else None
+
     async def client(self, client_id: str) -> dict | None:
         """An OAuth client (login or assinatura) with its ``secret_hash``."""
         if not client_id or "/" in client_id:

@@ -240,6 +240,11 @@ class RobotRunner:
     def system_of_unit(self, unit_id: str) -> RobotSystem | None:
         return next((s for s in self.systems.values() if unit_id in s.units), None)
 
+    async def ready_system_of_unit(self, unit_id: str) -> RobotSystem | None:
+        """``system_of_unit`` once the robots are loaded (right after start they may not be yet)."""
+        await self._ready.wait()
+        return self.system_of_unit(unit_id)
+
     # ------------------------------------------------------------------------------------------ loop
 
     async def run(self) -> None:

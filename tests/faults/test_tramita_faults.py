@@ -59,8 +59,7 @@ async def test_silent_pendencias_and_late_robot(tramita, faults, sandbox_events)
     robo = tramita.unit("RBENV")["numeroDeIdentificacaoDaEstrutura"]
     async with tramita.client(tramita.seed) as pen:
         base = str(pen.http.base_url).split("/interoperabilidade")[0]
-        async with httpx.AsyncClient(verify=False) as http:
-            sent = await http.post(f"{base}/sandbox/tramita/robos/{robo}/enviar")
+        sent = await pen.http.post(f"{base}/sandbox/tramita/robos/{robo}/enviar")  # a system of its ente
         assert sent.status_code == 201, sent.text
         await faults.add(SEED_ENTE, service="tramita", effect="silent_pendencias", count=1)
         params = {"idTramiteDaPendenciaRecebida": 0, "timeout": 1}

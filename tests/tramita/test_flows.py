@@ -163,6 +163,25 @@ async def test_cancel_reaches_7_and_only_from_1_to_4(tramita, sandbox_events):
     await sandbox_events.wait_for(type=STATUS, match={"IDT": idt, "para": 7, "gatilho": "cancelamento"})
 
 
+async def test_only_the_robots_ente_or_the_admin_drives_it(tramita):
+    path = f"/sandbox/tramita/robos/{tramita.unit('RBENV')['numeroDeIdentificacaoDaEstrutura']}/enviar"
+    anonymous = await tramita_post(tramita, path, headers={})
+    assert anonymous.status_code == 401 and anonymous.json()["erro"] == "nao_autorizado"
+    for ibge, uf in (("29", "BA"), ("31", "MG"), ("41", "PR"), ("43", "RS")):  # a state no other test uses
+        spec = {"ibge": ibge, "nome": "Outro ente", "uf": uf, "tipo": "estado"}
+        other = await tramita.registry.post("/entes", json=spec)
+        if other.status_code == 201:
+            break
+    assert other.status_code == 201, other.text
+    foreign = await tramita_post(
+        tramita, path, headers={"Authorization": f"Bearer {other.json()['api_key']}"}
+    )
+    assert foreign.status_code == 401
+    async with tramita.client(tramita.seed) as pen:  # a system of the robot's own ente: its certificate
+        base = str(pen.http.base_url).split("/interoperabilidade")[0]
+        assert (await pen.http.post(f"{base}{path}")).status_code == 201
+
+
 async def test_sample_process_from_sending_robot_is_received_and_reaches_6(tramita, sandbox_events):
     robo = tramita.unit("RBENV")
     response = await tramita_post(
@@ -257,8 +276,10 @@ def _fingerprint(path) -> str:
     return x509.load_pem_x509_certificate(path.read_bytes()).fingerprint(hashes.SHA256()).hex()
 
 
-async def tramita_post(tramita, path: str):
+async def tramita_post(tramita, path: str, headers: dict | None = None):
+    """A sandbox control, as the admin unless ``headers`` say otherwise."""
     import httpx
 
+    admin = {"Authorization": tramita.registry.headers["Authorization"]}
     async with httpx.AsyncClient(verify=False, timeout=60) as http:
-        return await http.post(tramita.base_url + path)
+        return await http.post(tramita.base_url + path, headers=admin if headers is None else headers)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 
 from tramita_mock.settings import TramitaSettings
@@ -87,8 +86,7 @@ async def test_long_poll_pendencias_wakes_up_on_a_new_pendencia(tramita):
         )
         await asyncio.sleep(0.5)
         assert not waiting.done()
-        async with httpx.AsyncClient(verify=False) as http:
-            sent = await http.post(f"{base}/sandbox/tramita/robos/{robo}/enviar")
+        sent = await pen.http.post(f"{base}/sandbox/tramita/robos/{robo}/enviar")  # a system of its ente
         assert sent.status_code == 201, sent.text
         found = (await asyncio.wait_for(waiting, 20)).json()
         assert found == {"encontrou": True, "IDT": sent.json()["IDT"], "status": "2"}
