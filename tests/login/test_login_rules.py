@@ -170,6 +170,11 @@ async def test_replayed_code_is_refused_and_revokes_what_it_issued(stack, sandbo
         type="br.gov.sandbox.login.token.rejected", match={"check": "code_replayed"}
     )
     assert event.data["revoked_tokens"] == 1
+    # the revoked token's refusal is the ente's, in the story of its login (readiness LOGIN-08 sees it)
+    used = await sandbox_events.wait_for(
+        type="br.gov.sandbox.login.api.rejected", match={"check": "revoked", "client_id": client["client_id"]}
+    )
+    assert used.topic.endswith("govbr.3550308.login") and used.key == event.key
 
 
 @pytest.mark.storage

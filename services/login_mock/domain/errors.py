@@ -70,13 +70,17 @@ class ApiError(Exception):
         }
 
 
-def token_invalid(why: ApiCheck) -> ApiError:
+def token_invalid(why: ApiCheck, story: str | None = None, client_id: str | None = None) -> ApiError:
+    """``story``/``client_id`` when the token is authentic (ours, signature checked): the refusal then
+    belongs to that client's ente and login story (a revoked or expired token is the ente's mistake)."""
     return ApiError(
         "ACCESSTOKEN_MUSTBEVALID",
         "O access token informado não é válido.",
         401,
         why,
         "um access_token vigente emitido pelo /token (Authorization: Bearer)",
+        story,
+        client_id,
     )
 
 

@@ -49,27 +49,35 @@ async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Calle
         raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
         token = jwt.decode(value.strip(), lc.key.verification_keys(), algorithms=["RS256"])
-        owner = await lc.registry.client(str(token.claims.get("aud", "")))
-        ente = owner.get("ente") if owner else None  # expiry on the ente's virtual clock
+    except (JoseError, ValueError):
+        raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
+    # From here the token is authentic (signed by us): a refusal names its client and story.
+    token_claims = token.claims
+    aud = str(token_claims.get("aud", ""))
+    owner = await lc.registry.client(aud)
+    ente = owner.get("ente") if owner else None  # expiry on the ente's virtual clock
+    row = None
+    if "jti" in token_claims:
+        async with lc.runtime.db.session() as session:
+            row = await session.get(TokenRow, str(token_claims["jti"]))
+    story = row.story if row is not None else "api"
+    try:
         JWTClaimsRegistry(
             now=int(clock.timestamp(ente)),
             iss={"essential": True, "value": lc.issuer},
             exp={"essential": True},
-        ).validate(token.claims)
+        ).validate(token_claims)
     except (JoseError, ValueError):
-        raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
-    token_claims = token.claims
+        raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY, story, aud) from None
     if "nonce" in token_claims or "jti" not in token_claims:  # an id_token is not an access token
-        raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN)
-    async with lc.runtime.db.session() as session:
-        row = await session.get(TokenRow, token_claims["jti"])
+        raise token_invalid(ApiCheck.NOT_AN_ACCESS_TOKEN, story, aud)
     if row is None or not store.token_usable(row, clock.now(ente)):
-        raise token_invalid(ApiCheck.REVOKED)
+        raise token_invalid(ApiCheck.REVOKED, story, aud)
     if scope and scope not in token_claims.get("scope", []):
         raise scope_missing(scope, token_claims.get("scope", []), row.story, row.client_id)
     persona = await lc.registry.persona(token_claims["sub"])
     if persona is None:
-        raise token_invalid(ApiCheck.PERSONA_GONE)
+        raise token_invalid(ApiCheck.PERSONA_GONE, row.story, row.client_id)
     return Caller(token_claims, persona, owner, row.story)
 
 
@@ -92,7 +100,7 @@ async def guarded(
             )
         return caller
     except ApiError as exc:
-        client = await lc.registry.client(exc.client_id) if exc.story and exc.client_id else None
+        client = await lc.registry.client(exc.client_id) if exc.client_id else None
         await lc.emit(
             ApiRejected(
                 api=api,
@@ -101,10 +109,10 @@ async def guarded(
                 reason=exc.title,
                 expected=exc.expected,
                 reference="acesso-govbr.md §6",
-                client_id=exc.client_id if exc.story else None,
+                client_id=exc.client_id,
                 path=request.url.path,
             ),
-            client if exc.story else None,
+            client,
             exc.story or "api",
         )
         return JSONResponse(exc.body(), status_code=exc.status)

@@ -19,8 +19,9 @@ TOKEN_KEY = (
     "desconhecido) usam a chave estável `<client_id ou desconhecido>/token`."
 )
 API_KEY = (
-    SESSION_KEY + " Chamadas com token inválido (ausente, forjado, expirado, revogado) não se ligam a uma "
-    "sessão: chave estável `desconhecido/api`."
+    SESSION_KEY
+    + " Um token autêntico expirado ou revogado fica na sessão que o emitiu; sem token, ou com um "
+    "que o sandbox não assinou, a chamada não se liga a uma sessão: chave estável `desconhecido/api`."
 )
 
 
