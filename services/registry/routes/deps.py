@@ -47,7 +47,9 @@ async def transaction(request: Request) -> AsyncIterator[Transaction]:
         yield tx
 
 
-TxDep = Depends(transaction)
+# scope="function": commit before the response leaves. The default ("request") commits after it is sent, so a
+# client reading right after a 201 could miss what it just created, or get a 201 for a write that then failed.
+TxDep = Depends(transaction, scope="function")
 
 
 def runtime(request: Request) -> ServiceRuntime:
