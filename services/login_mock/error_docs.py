@@ -22,6 +22,7 @@ ERRORS = ErrorDeclarations(
         ErrorRule(404, "Recurso não encontrado.", all_of(API, with_path_params)),
         ErrorRule(400, "Pedido recusado (invalid_request, invalid_grant, ...).", paths("/token")),
         ErrorRule(401, "Credenciais do cliente inválidas (invalid_client).", paths("/token")),
+        ErrorRule(401, "Exige o token de administrador (rotação global).", paths("/sandbox/jwk/rotate")),
         ErrorRule(400, "Página de erro: cliente ou redirect_uri não confiáveis.", PAGES, "text/html"),
         content_type(200, "text/html", paths("/logout"), "Página de saída."),
     ],

@@ -26,6 +26,12 @@ ERRORS = ErrorDeclarations(
         ErrorRule(404, "Trâmite não encontrado (0904).", all_of(API, with_path_params)),
         ErrorRule(503, "Registry indisponível (0999).", API),
         ErrorRule(404, "Unidade não é um robô.", all_of(SANDBOX, with_path_params), fmt=ErrorFormat.REGISTRY),
+        ErrorRule(
+            401,
+            "Sem certificado de um sistema do ente do robô, nem chave de API do ente ou token de administrador.",
+            all_of(SANDBOX, with_path_params),
+            fmt=ErrorFormat.REGISTRY,
+        ),
         ErrorRule(500, "Erro de validação (codigoErro).", SANDBOX),
         content_type(
             200,
