@@ -132,17 +132,8 @@ async def test_a_secret_sent_as_the_client_id_stays_out_of_the_events(stack, san
     the secret, though it says which check failed and shows enough of the value to recognise it."""
     client = await stack.register(auto_approve=True)
     code, verifier, _ = await headless_code(stack, client["client_id"])
-    swapped = base64.b64encode(f"{client['client_secret']}:{client['client_id']}".encode()).decode()
-    refused = await stack.login.post(
-        "/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "code_verifier": verifier,
-            "redirect_uri": REDIRECT,
-        },
-        headers={"Authorization": f"Basic {swapped}"},
-    )
+    swapped = {"client_id": client["client_secret"], "client_secret": client["client_id"]}
+    refused = await _token(stack, swapped, code, verifier)
     assert refused.status_code == 401 and client["client_secret"] not in refused.text
     event = await sandbox_events.wait_for(
         type="br.gov.sandbox.login.token.rejected",
