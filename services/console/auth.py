@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import Request
 
 from sandbox_kernel.registry_client import RegistryUnavailable
-from sandbox_kernel.secrets import hash_secret
+from sandbox_kernel.secrets import bearer_credential, hash_secret
 
 from . import storage
 from .domain.filters import Scope
@@ -152,9 +152,8 @@ async def from_bearer_or_session(request: Request) -> Principal | None:
 
     Raises RegistryUnavailable when a Bearer key cannot be checked right now.
     """
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() == "bearer" and key.strip():
+    key = bearer_credential(request.headers.get("authorization"))
+    if key is not None:
         return await request.app.state.console.keys.check(key)
     return await from_session(request)
 

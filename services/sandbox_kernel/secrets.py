@@ -54,8 +54,14 @@ def admin_token(settings: Settings) -> tuple[str, bool]:
     return token, True
 
 
+def bearer_credential(authorization: str | None) -> str | None:
+    """The credential of an ``Authorization: Bearer <credential>`` header (scheme case-insensitive), else None."""
+    scheme, _, credential = (authorization or "").partition(" ")
+    return credential.strip() or None if scheme.lower() == "bearer" else None
+
+
 def is_admin_bearer(settings: Settings, authorization: str | None) -> bool:
     """``Authorization: Bearer <admin token>``: sandbox controls that reach every ente ask for it."""
-    scheme, _, token = (authorization or "").partition(" ")
+    token = bearer_credential(authorization)
     expected, _ = admin_token(settings)
-    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())
+    return token is not None and hmac.compare_digest(token.encode(), expected.encode())

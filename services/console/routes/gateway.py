@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from sandbox_kernel.registry_client import RegistryUnavailable
+from sandbox_kernel.secrets import bearer_credential
 
 from .. import storage
 from ..auth import Principal, from_bearer_or_session, from_session
@@ -148,8 +149,7 @@ async def _stream(
     request: Request, console: Console, principal: Principal, flt: EventFilter, cursor: int, narrado: bool
 ) -> AsyncIterator[str]:
     hub, scope = console.hub, principal.scope
-    scheme, _, key = request.headers.get("authorization", "").partition(" ")
-    bearer = key.strip() if scheme.lower() == "bearer" and key.strip() else None  # as from_bearer_or_session
+    bearer = bearer_credential(request.headers.get("authorization"))  # as from_bearer_or_session
     status_version = -1
     checked = last_sent = time.monotonic()
     yield "retry: 2000\n\n"

@@ -21,6 +21,7 @@ from sandbox_kernel.clock import clock
 from sandbox_kernel.documents import generate_cpf
 from sandbox_kernel.events.models.login import ApiCheck, ApiRejected, ApiServed, UserinfoServed
 from sandbox_kernel.oauth import store
+from sandbox_kernel.secrets import bearer_credential
 
 from ..context import LoginContext, ctx
 from ..domain import claims as c
@@ -43,12 +44,11 @@ class Caller:
 
 
 async def bearer(lc: LoginContext, request: Request, scope: str | None) -> Caller:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
+    value = bearer_credential(request.headers.get("authorization"))
+    if value is None:
         raise token_invalid(ApiCheck.MISSING_BEARER)
     try:
-        token = jwt.decode(value.strip(), lc.key.verification_keys(), algorithms=["RS256"])
+        token = jwt.decode(value, lc.key.verification_keys(), algorithms=["RS256"])
     except (JoseError, ValueError):
         raise token_invalid(ApiCheck.SIGNATURE_OR_EXPIRY) from None
     # From here the token is authentic (signed by us): a refusal names its client and story.

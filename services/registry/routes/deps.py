@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from fastapi import Depends, Request
 
 from sandbox_kernel.app import ServiceRuntime, Transaction, runtime_of
-from sandbox_kernel.secrets import verify_secret
+from sandbox_kernel.secrets import bearer_credential, verify_secret
 
 from ..domain.access import Caller
 from ..domain.errors import Unauthorized
@@ -20,10 +20,8 @@ from ..storage import EnteRow
 
 
 async def caller(request: Request) -> Caller:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_credential(request.headers.get("authorization"))
+    if token is None:
         raise Unauthorized("Envie Authorization: Bearer <token de administrador ou chave de API do ente>.")
     admin_token: str = request.app.state.admin_token
     if hmac.compare_digest(token.encode(), admin_token.encode()):

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from sandbox_kernel.registry_client import RegistryUnavailable
-from sandbox_kernel.secrets import is_admin_bearer
+from sandbox_kernel.secrets import bearer_credential, is_admin_bearer
 
 from .. import keys
 from ..app_info import connection_info
@@ -59,10 +59,10 @@ async def _controls(request: Request, ente: str) -> bool:
     authorization = request.headers.get("authorization", "")
     if is_admin_bearer(settings, authorization):
         return True
-    scheme, _, key = authorization.partition(" ")
+    key = bearer_credential(authorization)
     try:
-        if scheme.lower() == "bearer" and key.strip():
-            owner = await svc.registry.whoami(key.strip())
+        if key is not None:
+            owner = await svc.registry.whoami(key)
             return owner is not None and owner["ibge"] == ente
         caller = await identify(
             request.scope, svc.registry, svc.settings.trusted_proxies, svc.settings.client_cert_header
